@@ -1,0 +1,3 @@
+from chaoss_mcp.cli import main
+
+raise SystemExit(main())

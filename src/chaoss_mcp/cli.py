@@ -1,0 +1,5 @@
+"""Command line entry point (being built)."""
+
+
+def main() -> int:
+    return 0
