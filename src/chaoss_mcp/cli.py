@@ -1,5 +1,152 @@
-"""Command line entry point (being built)."""
+"""The ``chaoss-mcp`` command: serve MCP over stdio (default), or run one tool from the shell.
+
+Logs go to stderr; in ``serve`` mode stdout carries only the MCP protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chaoss_mcp import __version__
+from chaoss_mcp.config import Settings, load_settings
+from chaoss_mcp.errors import ChaossError
+
+log = logging.getLogger("chaoss_mcp")
 
 
-def main() -> int:
+def _settings_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api-url", help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com)")
+    parser.add_argument("--cache-dir", type=Path, help="Directory of the HTTP cache (default: CHAOSS_MCP_CACHE_DIR)")
+    parser.add_argument("--cache-ttl", type=float, help="Seconds a cached response is served without a request")
+    parser.add_argument("--time-budget", type=float, help="Seconds each tool call may spend collecting")
+    parser.add_argument(
+        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Log level on stderr (default WARNING)"
+    )
+    parser.add_argument(
+        "--specs", action="append", type=Path, default=[], metavar="DIR", help="Extra spec directory (repeatable)"
+    )
+    parser.add_argument(
+        "--allow-path",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="Allow reading local git repositories under DIR (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chaoss-mcp",
+        description=(
+            "CHAOSS community-health metrics for AI assistants. With no command, serves MCP over stdio "
+            "(for Claude Desktop and other MCP hosts)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"chaoss-mcp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="Serve MCP over stdio (the default)")
+    _settings_args(serve)
+
+    call = commands.add_parser(
+        "call",
+        help="Run one tool and print its structured result as JSON",
+        description=(
+            "Run one MCP tool through the same code path as an MCP host and print its structured result as "
+            "JSON. Arguments are key=value; each value is read as JSON when it parses, else as a string. "
+            "Exit 0 on success, 1 with the error message on stderr on a tool error."
+        ),
+    )
+    call.add_argument("tool", help="Tool name, e.g. repository_overview")
+    call.add_argument("arguments", nargs="*", metavar="key=value")
+    _settings_args(call)
+    return parser
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        stream=sys.stderr, level=getattr(logging, level), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Request URLs at DEBUG are ours; keep the HTTP libraries' own chatter at WARNING.
+    for noisy in ("httpx", "httpcore", "mcp"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, getattr(logging, level)))
+
+
+def _settings(ns: argparse.Namespace, *, allow_cwd: bool) -> Settings:
+    allow = list(ns.allow_path) + ([Path.cwd()] if allow_cwd else [])
+    return load_settings(
+        api_url=ns.api_url,
+        cache_dir=ns.cache_dir,
+        cache_ttl=ns.cache_ttl,
+        time_budget=ns.time_budget,
+        log_level=ns.log_level,
+        specs_dirs=tuple(ns.specs),
+        allow_paths=tuple(allow),
+    )
+
+
+def parse_arguments(pairs: Sequence[str]) -> dict[str, Any]:
+    arguments: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ChaossError(f"Tool arguments are key=value; {pair!r} is not.")
+        try:
+            arguments[key] = json.loads(raw)
+        except ValueError:
+            arguments[key] = raw
+    return arguments
+
+
+async def _call(settings: Settings, tool: str, arguments: dict[str, Any]) -> int:
+    from mcp import Client
+
+    from chaoss_mcp.server import build_server
+
+    server = build_server(settings)
+    async with Client(server) as client:
+        result = await client.call_tool(tool, arguments)
+    if result.is_error:
+        text = " ".join(getattr(block, "text", "") for block in result.content).strip()
+        text = text.removeprefix(f"Error executing tool {tool}: ")
+        print(text or f"Tool {tool} failed.", file=sys.stderr)
+        return 1
+    payload = result.structured_content
+    if payload is None:
+        payload = {"content": [getattr(block, "text", None) for block in result.content]}
+    print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    command = ns.command or "serve"
+    if ns.command is None:
+        ns = parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        settings = _settings(ns, allow_cwd=command == "call")
+        _configure_logging(settings.log_level)
+        if command == "serve":
+            from chaoss_mcp.server import build_server
+
+            build_server(settings).run("stdio")
+            return 0
+        if command == "call":
+            import anyio
+
+            return anyio.run(_call, settings, ns.tool, parse_arguments(ns.arguments))
+    except ChaossError as exc:
+        print(f"chaoss-mcp: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {command}")
+    return 2

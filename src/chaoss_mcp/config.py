@@ -70,7 +70,10 @@ class Settings(BaseModel):
     @property
     def web_host(self) -> str:
         """The host that serves repository web pages for this API (github.com for api.github.com)."""
-        host = urlsplit(self.api_url).hostname or ""
+        parts = urlsplit(self.api_url)
+        host = parts.hostname or ""
+        if parts.port is not None:
+            return f"{host}:{parts.port}"
         if host == "api.github.com":
             return "github.com"
         if host.startswith("api.") and host.endswith(".ghe.com"):

@@ -1,0 +1,1 @@
+"""The GitHub source: protocol rules (sansio), the SQLite HTTP cache, the async client, collection."""

@@ -1,0 +1,187 @@
+"""A small SQLite store for GitHub responses: conditional requests, freshness, and restart survival.
+
+Entries are keyed by method + URL + Accept + a hash of the token's identity (never the token), and
+hold the validators (ETag, Last-Modified), the body and the next-page link, so a 304 replays both the
+body and the pagination. JSON bodies only, never pickle. WAL and a busy timeout let several server
+processes share one file; a corrupt file is set aside and rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    next_link TEXT,
+    body BLOB NOT NULL,
+    stored_at REAL NOT NULL
+)
+"""
+
+
+def token_identity(token: str | None) -> str:
+    """A stable, non-reversible name for the credentials, so two tokens never share entries."""
+    if not token:
+        return "anonymous"
+    return "t:" + hashlib.sha256(b"chaoss-mcp token identity\0" + token.encode()).hexdigest()[:20]
+
+
+def cache_key(method: str, url: str, accept: str, identity: str, body: bytes = b"") -> str:
+    digest = hashlib.sha256()
+    for part in (method.upper(), url, accept, identity):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    next_link: str | None
+    body: bytes
+    stored_at: float
+
+    def age(self, now: float) -> float:
+        return now - self.stored_at
+
+
+class HttpCache:
+    """Thread-safe; every operation is one short transaction."""
+
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self._now = now
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.revalidated = 0
+        self.stores = 0
+        self.rebuilt = False
+        self._conn = self._open()
+
+    # -- opening, and recovering from a damaged file -------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            self._set_aside(exc)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            # Created owner-only before SQLite touches it: bodies may be from private repositories.
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check failed: {row}")
+            conn.execute(_SCHEMA)
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        for suffix in ("", "-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+        return conn
+
+    def _set_aside(self, exc: Exception) -> None:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{os.getpid()}")
+        log.warning("HTTP cache %s is unreadable (%s); moving it to %s and starting afresh", self.path, exc, aside)
+        for suffix in ("", "-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(aside) + suffix))
+        self.rebuilt = True
+
+    def _run(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                    raise
+                self._conn.close()
+                self._set_aside(exc)
+                self._conn = self._connect()
+                return self._conn.execute(sql, args).fetchall()
+
+    # -- the store -----------------------------------------------------------------------------
+    def get(self, key: str) -> Entry | None:
+        rows = self._run(
+            "SELECT url, etag, last_modified, next_link, body, stored_at FROM responses WHERE key = ?", (key,)
+        )
+        if not rows:
+            return None
+        url, etag, last_modified, next_link, body, stored_at = rows[0]
+        return Entry(
+            url=str(url),
+            etag=etag if isinstance(etag, str) else None,
+            last_modified=last_modified if isinstance(last_modified, str) else None,
+            next_link=next_link if isinstance(next_link, str) else None,
+            body=bytes(body) if isinstance(body, bytes | bytearray | memoryview) else str(body).encode(),
+            stored_at=float(stored_at),  # type: ignore[arg-type]
+        )
+
+    def put(
+        self,
+        key: str,
+        url: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        next_link: str | None,
+        body: bytes,
+    ) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO responses (key, url, etag, last_modified, next_link, body, stored_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, url, etag, last_modified, next_link, body, self._now()),
+        )
+        self.stores += 1
+
+    def touch(self, key: str) -> None:
+        """A 304 confirmed the entry: it is fresh again."""
+        self._run("UPDATE responses SET stored_at = ? WHERE key = ?", (self._now(), key))
+
+    def stats(self) -> dict[str, object]:
+        rows = self._run("SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM responses", ())
+        count, size = rows[0] if rows else (0, 0)
+        file_size = self.path.stat().st_size if self.path.exists() else 0
+        return {
+            "path": str(self.path),
+            "entries": int(count),  # type: ignore[call-overload]
+            "body_bytes": int(size),  # type: ignore[call-overload]
+            "file_bytes": file_size,
+            "hits": self.hits,
+            "revalidated_304": self.revalidated,
+            "stores": self.stores,
+            "rebuilt_after_corruption": self.rebuilt,
+        }
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,47 @@
+"""The long-lived objects a server (or one CLI call) holds: settings, HTTP client, cache, GitHub client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from chaoss_mcp.config import Settings
+from chaoss_mcp.errors import ChaossError
+from chaoss_mcp.sources.github.cache import HttpCache
+from chaoss_mcp.sources.github.client import GitHubClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    github: GitHubClient
+    cache: HttpCache | None
+
+
+def open_cache(settings: Settings) -> HttpCache | None:
+    try:
+        return HttpCache(settings.cache_path)
+    except (OSError, ChaossError) as exc:
+        # An unusable cache location costs speed, never answers.
+        log.warning("HTTP cache at %s is unusable (%s); continuing without a cache", settings.cache_path, exc)
+        return None
+
+
+@asynccontextmanager
+async def open_state(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[AppState]:
+    cache = open_cache(settings)
+    # Redirects are followed by the client itself, on GitHub's own origin only.
+    async with httpx.AsyncClient(follow_redirects=False, transport=transport) as http:
+        try:
+            yield AppState(settings=settings, github=GitHubClient(settings, http, cache), cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
