@@ -22,9 +22,7 @@ class Envelope(BaseModel):
 
 class RepositoryRef(Envelope):
     input: str = Field(description="The repository argument exactly as given")
-    canonical: str = Field(
-        description="Canonical owner/name on the forge (after renames), or the resolved local path"
-    )
+    canonical: str = Field(description="Canonical owner/name on the forge (after renames), or the resolved local path")
     source: SourceKind = Field(description="Where the data came from: the GitHub API or a local git history")
 
 
@@ -72,9 +70,7 @@ class MetricResult(Envelope, Generic[ValueT]):
     reason: str = Field(description="One sentence: the figure, the window and the threshold crossed")
     as_of: date = Field(description="The date the answer is computed as of; reproduce it with the same as_of")
     window: Window | None = Field(description="The time window measured (null for point-in-time metrics)")
-    definition: dict[str, object] = Field(
-        description="The definition variant and the parameter values actually used"
-    )
+    definition: dict[str, object] = Field(description="The definition variant and the parameter values actually used")
     sample: dict[str, int] = Field(description="Sizes of the populations behind the figures")
     spec: SpecRef = Field(description="The criteria this result was scored against")
     provenance: Provenance
