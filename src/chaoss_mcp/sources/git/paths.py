@@ -1,0 +1,85 @@
+"""Which local paths a caller may read: only directories under an allowed root.
+
+Roots come from ``--allow-path``/``CHAOSS_MCP_ALLOW_PATHS`` and from the MCP client's declared roots.
+Paths are compared after expanding ``~`` and resolving every symlink, so a link inside a root that
+points outside it is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from chaoss_mcp.errors import BadInputError
+
+MAX_PATH_CHARS = 4096
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_HOW_TO_ALLOW = (
+    "Start the server with --allow-path DIR or set CHAOSS_MCP_ALLOW_PATHS, or let your MCP client declare it as a root."
+)
+
+
+def looks_like_local_path(text: str) -> bool:
+    """True for forms that can only mean a local path (the tools then read git, not GitHub).
+
+    ``owner/name`` is a GitHub repository, so a relative path must start with ``./`` or ``../``.
+    """
+    text = text.strip()
+    if not text:
+        return False
+    if text.startswith(("/", "./", "../", "~", ".\\", "..\\", "\\\\")) or text in (".", ".."):
+        return True
+    if text.lower().startswith("file://"):
+        return True
+    return bool(_WINDOWS_DRIVE.match(text))
+
+
+def _text_to_path(text: str) -> Path:
+    if text.lower().startswith("file://"):
+        parts = urlsplit(text)
+        if parts.netloc not in ("", "localhost"):
+            raise BadInputError(f"{text!r} names a file on another host ({parts.netloc}); give a local path instead.")
+        return Path(unquote(parts.path))
+    return Path(text).expanduser()
+
+
+def _realpath(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def is_within(path: Path, roots: Sequence[Path]) -> bool:
+    """True when ``path`` (already resolved) is one of ``roots`` or below one, after resolving them."""
+    return any(path == root or path.is_relative_to(root) for root in (_realpath(r.expanduser()) for r in roots))
+
+
+def check_within_roots(path: Path, allowed_roots: Sequence[Path]) -> Path:
+    """``path`` resolved, or BadInputError when it is outside every allowed root.
+
+    Call it again on the repository's top level found by git: a directory inside a root may belong to
+    a repository whose top lies outside it.
+    """
+    resolved = _realpath(path)
+    if not is_within(resolved, allowed_roots):
+        listed = ", ".join(str(_realpath(r.expanduser())) for r in allowed_roots) or "none are configured"
+        raise BadInputError(f"{resolved} is outside the allowed roots ({listed}). {_HOW_TO_ALLOW}")
+    return resolved
+
+
+def resolve_local_repo(path_text: str, allowed_roots: Sequence[Path]) -> Path:
+    """The canonical path of an existing directory under an allowed root, or BadInputError."""
+    if "\0" in path_text:
+        raise BadInputError("The repository path contains a NUL byte; give a plain directory path.")
+    text = path_text.strip()
+    if not text:
+        raise BadInputError("The repository path is empty; give a directory path such as ./myproject.")
+    if len(text) > MAX_PATH_CHARS:
+        raise BadInputError(f"The repository path is longer than {MAX_PATH_CHARS} characters; give a shorter path.")
+    resolved = check_within_roots(_text_to_path(text), allowed_roots)
+    if not resolved.exists():
+        raise BadInputError(f"{resolved} does not exist; check the path (it is read on the server's machine).")
+    if not resolved.is_dir():
+        raise BadInputError(f"{resolved} is a file, not a directory; give the repository's directory.")
+    return resolved
