@@ -75,6 +75,7 @@ class Release(Record):
     draft: bool = False
     prerelease: bool = False
     asset_names: tuple[str, ...] = ()
+    has_notes: bool | None = Field(None, description="Whether the release has a non-empty description")
 
 
 class Tag(Record):

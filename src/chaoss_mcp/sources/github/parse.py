@@ -176,6 +176,7 @@ def release(data: Mapping[str, Any]) -> Release:
         draft=bool(data.get("draft", False)),
         prerelease=bool(data.get("prerelease", False)),
         asset_names=tuple(str(a.get("name")) for a in data.get("assets") or () if isinstance(a, Mapping)),
+        has_notes=bool(str(data.get("body") or "").strip()),
     )
 
 

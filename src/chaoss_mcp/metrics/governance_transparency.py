@@ -1,0 +1,32 @@
+"""Governance transparency: whether a newcomer can find how the project is run and decides.
+
+Presence and substance of governance, conduct, contribution, ownership, templates, decision records,
+changelog and funding files (and GitHub's community profile), each with evidence, aggregated by the
+weights in the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chaoss_mcp.checks.snapshot import RepoSnapshot
+from chaoss_mcp.metrics._checks import Params, Value, caveats, sample
+from chaoss_mcp.metrics._checks import compute as _compute
+from chaoss_mcp.specs import CheckSpec
+
+ID = "governance_transparency"
+__all__ = ["ID", "Params", "Value", "caveats", "compute", "definition", "sample"]
+
+
+def compute(*, snapshot: RepoSnapshot, checks: Sequence[CheckSpec]) -> Value:
+    from chaoss_mcp.checks.governance import run_governance_checks
+
+    return _compute(snapshot=snapshot, checks=checks, run=run_governance_checks)
+
+
+def definition(params: Params) -> dict[str, object]:
+    return {
+        "variant": "documented_governance_checks",
+        "aggregate": "weighted mean of conclusive check scores; inconclusive checks excluded",
+        "files": "at HEAD of the default branch",
+    }
