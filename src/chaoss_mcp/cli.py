@@ -109,8 +109,9 @@ async def _call(settings: Settings, tool: str, arguments: dict[str, Any]) -> int
     from mcp import Client
 
     from chaoss_mcp.server import build_server
+    from chaoss_mcp.state import load_all_specs
 
-    server = build_server(settings)
+    server = build_server(settings, load_all_specs(settings))
     async with Client(server) as client:
         result = await client.call_tool(tool, arguments)
     if result.is_error:
@@ -136,8 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         if command == "serve":
             from chaoss_mcp.server import build_server
+            from chaoss_mcp.state import load_all_specs
 
-            build_server(settings).run("stdio")
+            # A broken spec stops the server here, naming the file and field, before any client connects.
+            build_server(settings, load_all_specs(settings)).run("stdio")
             return 0
         if command == "call":
             import anyio

@@ -12,6 +12,7 @@
 | log_level          | CHAOSS_MCP_LOG_LEVEL               | WARNING                                   |
 | specs_dirs         | CHAOSS_MCP_SPECS (path list)       | none (built-in specs only)                |
 | allow_paths        | CHAOSS_MCP_ALLOW_PATHS (path list) | none (plus the client's roots)            |
+| git_base_url       | CHAOSS_MCP_GIT_BASE_URL            | https://WEB_HOST (clones for source=git)  |
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     token: SecretStr | None = None
     api_url: str = DEFAULT_API_URL
@@ -44,6 +45,7 @@ class Settings(BaseModel):
     log_level: LogLevel = "WARNING"
     specs_dirs: tuple[Path, ...] = ()
     allow_paths: tuple[Path, ...] = ()
+    git_base_url_override: str | None = Field(None, alias="git_base_url")
 
     @field_validator("api_url")
     @classmethod
@@ -81,6 +83,14 @@ class Settings(BaseModel):
         return host
 
     @property
+    def git_base_url(self) -> str:
+        """Where ``source="git"`` clones owner/name from: https://WEB_HOST unless set."""
+        if self.git_base_url_override:
+            return self.git_base_url_override.rstrip("/")
+        scheme = urlsplit(self.api_url).scheme
+        return f"{scheme}://{self.web_host}"
+
+    @property
     def cache_path(self) -> Path:
         return self.cache_dir / "http-cache.sqlite3"
 
@@ -110,6 +120,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         "http_timeout": "CHAOSS_MCP_HTTP_TIMEOUT",
         "max_concurrency": "CHAOSS_MCP_MAX_CONCURRENCY",
         "log_level": "CHAOSS_MCP_LOG_LEVEL",
+        "git_base_url": "CHAOSS_MCP_GIT_BASE_URL",
     }
     for field, name in simple.items():
         if env.get(name):

@@ -9,6 +9,7 @@
     │   ├── RateLimitedError        primary or secondary rate limit; carries the reset time
     │   ├── UnavailableError        5xx, timeouts, dropped connections, invalid bodies after retries
     │   ├── StillComputingError     GitHub's statistics endpoints kept answering 202
+    │   ├── EmptyRepositoryError    the repository has no commits yet (GitHub answers 409)
     │   └── GitError                git missing, not a repository, failed command
     └── BudgetExhaustedError        the per-call time budget ran out before any answer was possible
 
@@ -58,6 +59,10 @@ class UnavailableError(SourceError):
 
 
 class StillComputingError(SourceError):
+    pass
+
+
+class EmptyRepositoryError(SourceError):
     pass
 
 

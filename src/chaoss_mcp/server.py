@@ -10,18 +10,25 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
-from pydantic import Field
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import ClientCapabilities, RootsCapability, ToolAnnotations
+from pydantic import BaseModel, Field
 
-from chaoss_mcp import __version__, overview
+from chaoss_mcp import __version__, overview, service
 from chaoss_mcp.budget import Budget, Call
 from chaoss_mcp.config import Settings
 from chaoss_mcp.errors import ChaossError
+from chaoss_mcp.metrics import REGISTRY
+from chaoss_mcp.models_run import ModelResult, run_model
+from chaoss_mcp.results import MetricResult
+from chaoss_mcp.specs import SpecSet
 from chaoss_mcp.state import AppState, open_state
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,37 @@ RepoArg = Annotated[
         description="GitHub repository as owner/name (e.g. clap-rs/clap) or its https://github.com/owner/name URL",
         max_length=300,
     ),
+]
+AnyRepoArg = Annotated[
+    str,
+    Field(
+        description=(
+            "GitHub repository as owner/name or URL, or a path to a local git repository (absolute, ./ or ~/) "
+            "under an allowed root"
+        ),
+        max_length=4096,
+    ),
+]
+WindowArg = Annotated[
+    int | None,
+    Field(description="Window length in days ending at as_of (default: the spec's, e.g. 90 or 365)", ge=1, le=10950),
+]
+AsOfArg = Annotated[
+    str | None,
+    Field(description="ISO date the answer is computed as of, e.g. 2026-06-30 (default: today)", max_length=40),
+]
+SourceArg = Annotated[
+    Literal["github", "git"] | None,
+    Field(
+        description=(
+            "Data source: 'github' (API) or 'git' (a local history; for owner/name, a blobless clone). "
+            "Default: chosen from the repo form"
+        )
+    ),
+]
+DetailArg = Annotated[
+    Literal["summary", "full"],
+    Field(description="'summary' (compact, default) or 'full' (each member's complete result)"),
 ]
 
 INSTRUCTIONS = (
@@ -70,7 +108,185 @@ def new_call(state: AppState, ctx: Context[AppState, Any] | None) -> Call:
     return Call(budget=Budget(state.settings.time_budget), progress=progress)
 
 
-def build_server(settings: Settings, *, state: AppState | None = None) -> MCPServer[AppState]:
+def _metric_tool(
+    mcp: MCPServer[AppState],
+    metric_id: str,
+    *,
+    title: str,
+    description: str,
+    value_type: type[BaseModel],
+    github_only: bool,
+) -> None:
+    """Register one metric tool. Its output schema is the envelope typed with the metric's own Value."""
+
+    async def tool(
+        repo: AnyRepoArg,
+        ctx: Context[AppState, Any],
+        window_days: WindowArg = None,
+        as_of: AsOfArg = None,
+        source: SourceArg = None,
+    ) -> MetricResult[Any]:
+        app = state_of(ctx)
+        with tool_errors():
+            call = new_call(app, ctx)
+            return await service.run_metric(
+                app,
+                metric_id,
+                repo=repo,
+                window_days=window_days,
+                as_of=as_of,
+                source=source,
+                call=call,
+                roots=await client_roots(ctx),
+            )
+
+    tool.__annotations__["return"] = MetricResult[value_type]  # type: ignore[valid-type]
+    if github_only:
+        tool.__annotations__["repo"] = RepoArg
+    mcp.tool(name=metric_id, title=title, description=description, annotations=READ_ONLY)(tool)
+
+
+async def client_roots(ctx: Context[AppState, Any]) -> list[Path]:
+    """Directories the MCP client declares as roots (file:// URIs); local git paths may be read there."""
+    session = ctx.request_context.session
+    if not session.check_client_capability(ClientCapabilities(roots=RootsCapability())):
+        return []
+    try:
+        with anyio.fail_after(5):
+            listed = await session.list_roots()
+    except Exception:  # a client that declares roots but fails to list them just allows none
+        log.debug("roots/list failed", exc_info=True)
+        return []
+    roots = []
+    for root in listed.roots:
+        parts = urlsplit(str(root.uri))
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            roots.append(Path(unquote(parts.path)))
+    return roots
+
+
+METRIC_TOOLS: dict[str, tuple[str, str, bool]] = {
+    "time_to_first_response": (
+        "Time to first response",
+        "How long new issues and pull requests wait for a first human reply (not the author, not a bot): "
+        "median, mean and p90 hours, and how many are still unanswered. GitHub only.",
+        True,
+    ),
+    "change_request_closure_ratio": (
+        "Change request closure ratio",
+        "Whether maintainers keep up with pull requests: PRs closed (merged or not) in the window divided by "
+        "PRs open at any moment of it. GitHub only.",
+        True,
+    ),
+    "contributor_absence_factor": (
+        "Contributor absence factor (bus factor)",
+        "The smallest number of people who made half of the commits in the window: the risk if they left. "
+        "GitHub or a local git history.",
+        False,
+    ),
+    "release_frequency": (
+        "Release frequency",
+        "Releases published in the window, the median gap between them and days since the last one (tags when "
+        "there are no GitHub releases). GitHub or a local git history.",
+        False,
+    ),
+    "contribution_activity": (
+        "Contribution activity",
+        "Commits and active contributors in the window, new vs returning, core/regular/casual, drive-by vs "
+        "repeat, concentration, a monthly series and the trend; bot and AI-co-authored commits apart.",
+        False,
+    ),
+    "organizational_diversity": (
+        "Organizational diversity (elephant factor)",
+        "Which organizations' people made the commits: the elephant factor (fewest organizations behind half "
+        "of the commits), each organization's share, and the unaffiliated share.",
+        False,
+    ),
+    "discussion_tone": (
+        "Discussion tone",
+        "Tone of human comments on issues and pull requests in the window (lexicon-based, VADER): positive, "
+        "neutral and negative shares and threads with strongly negative comments. Experimental; GitHub only.",
+        True,
+    ),
+    "security_practices": (
+        "Security practices",
+        "OpenSSF Scorecard-style checks from the repository's files and settings (security policy, license, "
+        "dependency updates, CI, code review, maintained, signed releases, branch protection, workflow "
+        "safety, pinning, binaries), each with evidence and remediation, and a risk-weighted aggregate.",
+        False,
+    ),
+    "governance_transparency": (
+        "Governance transparency",
+        "Whether a newcomer can find how the project is run: governance, code of conduct (with a contact), "
+        "contributing guide, maintainers, templates, decision records, changelog, funding; each with evidence.",
+        False,
+    ),
+}
+
+
+class MetricInfo(BaseModel):
+    id: str = Field(description="Metric id, also the tool name")
+    name: str = Field(description="Metric name")
+    question: str = Field(description="The question the metric answers")
+    category: str = Field(description="responsiveness, sustainability, activity, governance, security ...")
+    unit: str = Field(description="Unit of the scored figure")
+    direction: str = Field(description="Whether higher or lower is better")
+    default_window_days: int | None = Field(description="Default window, from the spec")
+    chaoss_url: str | None = Field(description="CHAOSS knowledge-base page")
+    spec_sha256: str = Field(description="Hash of the criteria; quote it with results")
+    origin: str = Field(description="built-in or user spec")
+    resource: str = Field(description="Resource URI with the spec's YAML text")
+
+
+class ModelInfo(BaseModel):
+    id: str = Field(description="Model id (project_health's `model` argument)")
+    name: str = Field(description="Model name")
+    members: list[str] = Field(description="Member metric ids")
+    spec_sha256: str = Field(description="Hash of the model spec")
+    resource: str = Field(description="Resource URI with the model's YAML text")
+
+
+class MetricCatalog(BaseModel):
+    metrics: list[MetricInfo] = Field(description="Every metric, with its criteria's hash")
+    models: list[ModelInfo] = Field(description="Every metrics model")
+
+
+def catalog(specs: SpecSet) -> MetricCatalog:
+    return MetricCatalog(
+        metrics=[
+            MetricInfo(
+                id=metric_id,
+                name=loaded.spec.name,
+                question=loaded.spec.question,
+                category=loaded.spec.category,
+                unit=loaded.spec.unit,
+                direction=loaded.spec.direction,
+                default_window_days=loaded.spec.parameters.get("window_days"),
+                chaoss_url=loaded.spec.chaoss_url,
+                spec_sha256=loaded.sha256,
+                origin=loaded.origin,
+                resource=f"chaoss://metrics/{metric_id}",
+            )
+            for metric_id, loaded in specs.metrics.items()
+        ],
+        models=[
+            ModelInfo(
+                id=model_id,
+                name=loaded.spec.name,
+                members=[m.metric for m in loaded.spec.members],
+                spec_sha256=loaded.sha256,
+                resource=f"chaoss://models/{model_id}",
+            )
+            for model_id, loaded in specs.models.items()
+        ],
+    )
+
+
+def spec_document(kind: str, spec_id: str, text: str, sha256: str, path: Path, origin: str) -> str:
+    return f"# {kind} spec {spec_id}\n# sha256: {sha256}\n# origin: {origin} ({path})\n{text}"
+
+
+def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None = None) -> MCPServer[AppState]:
     """The server. ``state`` lets tests share one state (cache, client) across several sessions."""
 
     @asynccontextmanager
@@ -78,7 +294,7 @@ def build_server(settings: Settings, *, state: AppState | None = None) -> MCPSer
         if state is not None:
             yield state
             return
-        async with open_state(settings) as fresh:
+        async with open_state(settings, specs) as fresh:
             yield fresh
 
     mcp: MCPServer[AppState] = MCPServer(
@@ -116,5 +332,96 @@ def build_server(settings: Settings, *, state: AppState | None = None) -> MCPSer
     async def api_status(ctx: Context[AppState, Any]) -> overview.ApiStatus:
         with tool_errors():
             return overview.api_status(state_of(ctx))
+
+    @mcp.tool(
+        name="list_metrics",
+        title="Metrics and criteria",
+        annotations=LOCAL_READ_ONLY,
+        description=(
+            "Every metric and metrics model this server computes, with the question it answers, its default "
+            "window, its CHAOSS page and the hash of the community-written criteria it is scored against."
+        ),
+    )
+    async def list_metrics(ctx: Context[AppState, Any]) -> MetricCatalog:
+        return catalog(state_of(ctx).specs)
+
+    for metric_id, (title, description, github_only) in METRIC_TOOLS.items():
+        _metric_tool(
+            mcp,
+            metric_id,
+            title=title,
+            description=description,
+            value_type=REGISTRY[metric_id].Value,
+            github_only=github_only,
+        )
+
+    @mcp.tool(
+        name="project_health",
+        title="Project health (metrics model)",
+        annotations=READ_ONLY,
+        description=(
+            "A CHAOSS metrics model in one call (default: Starter Project Health = time to first response, "
+            "change request closure ratio, contributor absence factor, release frequency) on one shared "
+            "collection: the aggregate score and band, each member's score and reason, and coverage."
+        ),
+    )
+    async def project_health(
+        repo: AnyRepoArg,
+        ctx: Context[AppState, Any],
+        model: Annotated[str, Field(description="Metrics model id (list_metrics shows them)", max_length=100)] = (
+            "starter_project_health"
+        ),
+        as_of: AsOfArg = None,
+        source: SourceArg = None,
+        detail: DetailArg = "summary",
+    ) -> ModelResult:
+        app = state_of(ctx)
+        with tool_errors():
+            return await run_model(
+                app,
+                model,
+                repo=repo,
+                as_of=as_of,
+                source=source,
+                call=new_call(app, ctx),
+                roots=await client_roots(ctx),
+                detail=detail,
+            )
+
+    @mcp.resource(
+        "chaoss://metrics",
+        name="metrics",
+        title="Metric and model index",
+        description="Every metric and model with the hash of its criteria",
+        mime_type="application/json",
+    )
+    def metrics_index() -> str:
+        return catalog(specs).model_dump_json(indent=2)
+
+    @mcp.resource(
+        "chaoss://metrics/{metric_id}",
+        name="metric_spec",
+        title="A metric's criteria (YAML)",
+        description="The YAML spec a metric is scored against, with its sha256",
+        mime_type="application/yaml",
+    )
+    def metric_spec(metric_id: str) -> str:
+        loaded = specs.metrics.get(metric_id)
+        if loaded is None:
+            raise ResourceNotFoundError(f"No metric spec {metric_id!r}; read chaoss://metrics for the list.")
+        return spec_document("metric", metric_id, loaded.text, loaded.sha256, loaded.path, loaded.origin)
+
+    @mcp.resource(
+        "chaoss://models/{model_id}",
+        name="model_spec",
+        title="A metrics model's members and weights (YAML)",
+        description="The YAML spec of a metrics model, with its sha256",
+        mime_type="application/yaml",
+    )
+    def model_spec(model_id: str) -> str:
+        loaded = specs.models.get(model_id)
+        if loaded is None:
+            raise ResourceNotFoundError(f"No model spec {model_id!r}; read chaoss://metrics for the list.")
+        return spec_document("model", model_id, loaded.text, loaded.sha256, loaded.path, loaded.origin)
 
     return mcp

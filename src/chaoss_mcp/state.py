@@ -13,6 +13,7 @@ from chaoss_mcp.config import Settings
 from chaoss_mcp.errors import ChaossError
 from chaoss_mcp.sources.github.cache import HttpCache
 from chaoss_mcp.sources.github.client import GitHubClient
+from chaoss_mcp.specs import SpecSet, load_specs
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,16 @@ log = logging.getLogger(__name__)
 @dataclass
 class AppState:
     settings: Settings
+    specs: SpecSet
     github: GitHubClient
     cache: HttpCache | None
+
+
+def load_all_specs(settings: Settings) -> SpecSet:
+    """Built-in and user specs, validated against the metric registry; a broken spec raises SpecError."""
+    from chaoss_mcp.metrics import params_models
+
+    return load_specs(settings.specs_dirs, params_models())
 
 
 def open_cache(settings: Settings) -> HttpCache | None:
@@ -35,13 +44,14 @@ def open_cache(settings: Settings) -> HttpCache | None:
 
 @asynccontextmanager
 async def open_state(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings, specs: SpecSet | None = None, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> AsyncIterator[AppState]:
+    specs = specs if specs is not None else load_all_specs(settings)
     cache = open_cache(settings)
     # Redirects are followed by the client itself, on GitHub's own origin only.
     async with httpx.AsyncClient(follow_redirects=False, transport=transport) as http:
         try:
-            yield AppState(settings=settings, github=GitHubClient(settings, http, cache), cache=cache)
+            yield AppState(settings=settings, specs=specs, github=GitHubClient(settings, http, cache), cache=cache)
         finally:
             if cache is not None:
                 cache.close()

@@ -17,6 +17,7 @@ from chaoss_mcp.errors import (
     AccessDeniedError,
     BadInputError,
     ChaossError,
+    EmptyRepositoryError,
     NotFoundError,
     RateLimitedError,
     UnavailableError,
@@ -197,6 +198,9 @@ def decide(
         raise NotFoundError(
             f"{what[0].upper() + what[1:]} was not found, or it is private and GITHUB_TOKEN is not set."
         )
+    if status == 409:
+        # https://docs.github.com/rest/commits/commits#list-commits: 409 Conflict for an empty repository
+        raise EmptyRepositoryError(f"{what[0].upper() + what[1:]}: the repository is empty (no commits yet).")
     if status == 422:
         detail = f": {message}" if message else ""
         raise BadInputError(f"GitHub refused the request for {what} (422 Unprocessable){detail}.")
