@@ -15,7 +15,7 @@ from typing import Any
 
 from chaoss_mcp import __version__
 from chaoss_mcp.config import Settings, load_settings
-from chaoss_mcp.errors import ChaossError
+from chaoss_mcp.errors import BadInputError, ChaossError
 
 log = logging.getLogger("chaoss_mcp")
 
@@ -67,7 +67,90 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("tool", help="Tool name, e.g. repository_overview")
     call.add_argument("arguments", nargs="*", metavar="key=value")
     _settings_args(call)
+
+    specs = commands.add_parser("specs", help="List or validate the YAML criteria")
+    specs_commands = specs.add_subparsers(dest="specs_command", metavar="ACTION", required=True)
+    specs_list = specs_commands.add_parser("list", help="Every metric, model and identity spec in use, with hashes")
+    specs_list.add_argument(
+        "--specs", action="append", type=Path, default=[], metavar="DIR", help="Extra spec directory (repeatable)"
+    )
+    validate = specs_commands.add_parser(
+        "validate", help="Check user spec directories together with the built-in specs; exit 1 on any problem"
+    )
+    validate.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+
+    key = commands.add_parser("key", help="The key that signs results")
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_commands.add_parser("show", help="Print the public key (PEM) and its id; creates the key on first use")
+
+    verify = commands.add_parser(
+        "verify",
+        help="Check a signed result; exit 0 when valid, 1 when not",
+        description="Check that a result JSON file was signed by this server (or a trusted key) and is unchanged.",
+    )
+    verify.add_argument("file", help="Result JSON file, or - for standard input")
+    verify.add_argument("--key", help="Public key (PEM file) to check against instead of the trusted keys")
     return parser
+
+
+def _specs_command(ns: argparse.Namespace) -> int:
+    from chaoss_mcp.metrics import params_models
+    from chaoss_mcp.specs import describe, load_specs, validate_dir
+
+    if ns.specs_command == "validate":
+        failed = False
+        for folder in ns.dirs:
+            if not folder.is_dir():
+                print(f"{folder}: not a directory", file=sys.stderr)
+                failed = True
+                continue
+            problems = validate_dir(folder, params_models())
+            for line in problems:
+                print(line, file=sys.stderr)
+            failed = failed or bool(problems)
+            if not problems:
+                print(f"{folder}: valid")
+        return 1 if failed else 0
+    rows = describe(load_specs(tuple(ns.specs), params_models()))
+    widths = {k: max(len(k), *(len(r[k]) for r in rows)) for k in ("kind", "id", "version", "origin", "sha256")}
+    header = "  ".join(k.upper().ljust(widths[k]) for k in widths) + "  PATH"
+    print(header)
+    for row in rows:
+        print("  ".join(row[k].ljust(widths[k]) for k in widths) + "  " + row["path"])
+    return 0
+
+
+def _key_command(settings: Settings) -> int:
+    from chaoss_mcp.signing import Signer
+
+    signer = Signer(settings)
+    print(f"# key id: {signer.key_id()}")
+    print(f"# private key: {settings.signing_key_path}")
+    print(signer.public_pem(), end="")
+    return 0
+
+
+def _verify_command(settings: Settings, ns: argparse.Namespace) -> int:
+    from chaoss_mcp.signing import Signer
+
+    if ns.file == "-":
+        text = sys.stdin.buffer.read()
+    else:
+        try:
+            text = Path(ns.file).read_bytes()
+        except OSError as exc:
+            raise BadInputError(f"Cannot read {ns.file}: {exc.strerror or exc}.") from None
+    public_key = None
+    if ns.key is not None:
+        try:
+            public_key = Path(ns.key).read_text()
+        except OSError as exc:
+            raise BadInputError(f"Cannot read the public key {ns.key}: {exc.strerror or exc}.") from None
+    outcome = Signer(settings).verify(text, public_key)
+    print(f"{'valid' if outcome.valid else 'invalid'} ({outcome.reason}): {outcome.message}")
+    if outcome.key_id:
+        print(f"key id: {outcome.key_id}; signed at: {outcome.signed_at}; tool version: {outcome.tool_version}")
+    return 0 if outcome.valid else 1
 
 
 def _configure_logging(level: str) -> None:
@@ -133,6 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command is None:
         ns = parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])])
     try:
+        if command == "specs":
+            return _specs_command(ns)
+        if command in ("key", "verify"):
+            settings = load_settings()
+            _configure_logging(settings.log_level)
+            return _key_command(settings) if command == "key" else _verify_command(settings, ns)
         settings = _settings(ns, allow_cwd=command == "call")
         _configure_logging(settings.log_level)
         if command == "serve":

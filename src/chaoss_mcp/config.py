@@ -46,6 +46,10 @@ class Settings(BaseModel):
     specs_dirs: tuple[Path, ...] = ()
     allow_paths: tuple[Path, ...] = ()
     git_base_url_override: str | None = Field(None, alias="git_base_url")
+    config_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir("chaoss-mcp")))
+    signing: bool = True
+    signing_key: Path | None = None
+    trusted_keys: tuple[Path, ...] = ()
 
     @field_validator("api_url")
     @classmethod
@@ -95,6 +99,13 @@ class Settings(BaseModel):
         return self.cache_dir / "http-cache.sqlite3"
 
     @property
+    def signing_key_path(self) -> Path:
+        """The Ed25519 key results are signed with: CHAOSS_MCP_SIGNING_KEY, else one in the config directory."""
+        from chaoss_mcp.attestation import default_key_path
+
+        return self.signing_key if self.signing_key is not None else default_key_path(self.config_dir)
+
+    @property
     def has_token(self) -> bool:
         return self.token is not None and bool(self.token.get_secret_value())
 
@@ -121,18 +132,23 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         "max_concurrency": "CHAOSS_MCP_MAX_CONCURRENCY",
         "log_level": "CHAOSS_MCP_LOG_LEVEL",
         "git_base_url": "CHAOSS_MCP_GIT_BASE_URL",
+        "config_dir": "CHAOSS_MCP_CONFIG_DIR",
+        "signing": "CHAOSS_MCP_SIGNING",
+        "signing_key": "CHAOSS_MCP_SIGNING_KEY",
     }
     for field, name in simple.items():
         if env.get(name):
             values[field] = env[name]
     if env.get("CHAOSS_MCP_SPECS"):
         values["specs_dirs"] = _paths(env["CHAOSS_MCP_SPECS"])
+    if env.get("CHAOSS_MCP_TRUSTED_KEYS"):
+        values["trusted_keys"] = _paths(env["CHAOSS_MCP_TRUSTED_KEYS"])
     if env.get("CHAOSS_MCP_ALLOW_PATHS"):
         values["allow_paths"] = _paths(env["CHAOSS_MCP_ALLOW_PATHS"])
     for key, value in overrides.items():
         if value is None or value == ():
             continue
-        if key in ("specs_dirs", "allow_paths"):
+        if key in ("specs_dirs", "allow_paths", "trusted_keys"):
             values[key] = tuple(values.get(key, ())) + tuple(Path(p).expanduser() for p in value)
         else:
             values[key] = value

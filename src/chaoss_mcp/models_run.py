@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chaoss_mcp import scoring
 from chaoss_mcp.budget import Call
 from chaoss_mcp.errors import BadInputError
-from chaoss_mcp.results import Provenance, RepositoryRef, SpecRef
+from chaoss_mcp.results import AttestationField, Provenance, RepositoryRef, SpecRef
 from chaoss_mcp.service import MemberSummary, SourceChoice, headline, run_members
 from chaoss_mcp.state import AppState
 from chaoss_mcp.window import parse_as_of
@@ -46,6 +46,7 @@ class ModelResult(BaseModel):
     details: list[dict[str, Any]] | None = Field(
         None, description="With detail='full': each member's complete result envelope"
     )
+    attestation: AttestationField = None
 
 
 async def run_model(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chaoss_mcp import __version__
 from chaoss_mcp.budget import Call
 from chaoss_mcp.records import ActorType
-from chaoss_mcp.results import Provenance
+from chaoss_mcp.results import AttestationField, Provenance
 from chaoss_mcp.sources.github.names import RepoName, parse_repo
 from chaoss_mcp.sources.github.parse import repository
 from chaoss_mcp.state import AppState
@@ -39,6 +39,7 @@ class RepositoryOverview(BaseModel):
     topics: list[str] = Field(description="Topics set on the repository")
     html_url: str | None = Field(description="The repository's web page")
     provenance: Provenance
+    attestation: AttestationField = None
 
 
 def provenance(
@@ -115,6 +116,8 @@ class ApiStatus(BaseModel):
     cache_hits: int = Field(description="Answers served from the cache without a request in this session")
     cache_revalidated: int = Field(description="Conditional requests answered 304 Not Modified in this session")
     time_budget_seconds: float = Field(description="Per-call time budget for collection")
+    signing: bool = Field(description="Whether results are signed (see the chaoss://keys/public resource)")
+    attestation: AttestationField = None
 
 
 def api_status(state: AppState) -> ApiStatus:
@@ -140,4 +143,5 @@ def api_status(state: AppState) -> ApiStatus:
         cache_hits=int(stats.get("hits", 0)),  # type: ignore[call-overload]
         cache_revalidated=int(stats.get("revalidated_304", 0)),  # type: ignore[call-overload]
         time_budget_seconds=state.settings.time_budget,
+        signing=state.settings.signing,
     )

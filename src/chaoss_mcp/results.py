@@ -7,13 +7,25 @@ that reads it. ``value`` is typed per metric (a pydantic model of the metric's o
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from chaoss_mcp.attestation import Attestation
 
 ValueT = TypeVar("ValueT", bound=BaseModel)
 
 SourceKind = Literal["github", "git"]
+
+AttestationField = Annotated[
+    Attestation | None,
+    Field(
+        description=(
+            "Ed25519 signature over the RFC 8785 canonical JSON of everything else in this result; check it "
+            "with the verify_result tool or `chaoss-mcp verify`. Null when the server's signing is turned off"
+        )
+    ),
+]
 
 
 class Envelope(BaseModel):
@@ -77,3 +89,4 @@ class MetricResult(Envelope, Generic[ValueT]):
     caveats: list[str] = Field(
         default_factory=list, description="Plain sentences the assistant should pass on to the user"
     )
+    attestation: AttestationField = None

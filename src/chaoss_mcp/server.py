@@ -22,12 +22,14 @@ from mcp.types import ClientCapabilities, RootsCapability, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from chaoss_mcp import __version__, overview, service
+from chaoss_mcp.attestation import Verification
 from chaoss_mcp.budget import Budget, Call
 from chaoss_mcp.config import Settings
 from chaoss_mcp.errors import ChaossError
 from chaoss_mcp.metrics import REGISTRY
 from chaoss_mcp.models_run import ModelResult, run_model
-from chaoss_mcp.results import MetricResult
+from chaoss_mcp.results import AttestationField, MetricResult
+from chaoss_mcp.signing import Signer
 from chaoss_mcp.specs import SpecSet
 from chaoss_mcp.state import AppState, open_state
 
@@ -129,7 +131,7 @@ def _metric_tool(
         app = state_of(ctx)
         with tool_errors():
             call = new_call(app, ctx)
-            return await service.run_metric(
+            result = await service.run_metric(
                 app,
                 metric_id,
                 repo=repo,
@@ -139,6 +141,7 @@ def _metric_tool(
                 call=call,
                 roots=await client_roots(ctx),
             )
+            return app.signer.sign(result)
 
     tool.__annotations__["return"] = MetricResult[value_type]  # type: ignore[valid-type]
     if github_only:
@@ -249,6 +252,7 @@ class ModelInfo(BaseModel):
 class MetricCatalog(BaseModel):
     metrics: list[MetricInfo] = Field(description="Every metric, with its criteria's hash")
     models: list[ModelInfo] = Field(description="Every metrics model")
+    attestation: AttestationField = None
 
 
 def catalog(specs: SpecSet) -> MetricCatalog:
@@ -318,7 +322,7 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
     async def repository_overview(repo: RepoArg, ctx: Context[AppState, Any]) -> overview.RepositoryOverview:
         app = state_of(ctx)
         with tool_errors():
-            return await overview.repository_overview(app, repo, new_call(app, ctx))
+            return app.signer.sign(await overview.repository_overview(app, repo, new_call(app, ctx)))
 
     @mcp.tool(
         name="api_status",
@@ -330,8 +334,9 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
         ),
     )
     async def api_status(ctx: Context[AppState, Any]) -> overview.ApiStatus:
+        app = state_of(ctx)
         with tool_errors():
-            return overview.api_status(state_of(ctx))
+            return app.signer.sign(overview.api_status(app))
 
     @mcp.tool(
         name="list_metrics",
@@ -343,7 +348,9 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
         ),
     )
     async def list_metrics(ctx: Context[AppState, Any]) -> MetricCatalog:
-        return catalog(state_of(ctx).specs)
+        app = state_of(ctx)
+        with tool_errors():
+            return app.signer.sign(catalog(app.specs))
 
     for metric_id, (title, description, github_only) in METRIC_TOOLS.items():
         _metric_tool(
@@ -377,7 +384,7 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
     ) -> ModelResult:
         app = state_of(ctx)
         with tool_errors():
-            return await run_model(
+            result = await run_model(
                 app,
                 model,
                 repo=repo,
@@ -387,6 +394,49 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
                 roots=await client_roots(ctx),
                 detail=detail,
             )
+            return app.signer.sign(result)
+
+    @mcp.tool(
+        name="verify_result",
+        title="Verify a signed result",
+        annotations=LOCAL_READ_ONLY,
+        description=(
+            "Check that a result (as returned by any tool of this server, with its attestation) was signed by "
+            "this server or a trusted key and that nothing in it changed since: valid, or invalid with the "
+            "reason (digest mismatch, bad signature, unknown key, malformed)."
+        ),
+    )
+    async def verify_result(
+        result: Annotated[
+            dict[str, Any] | str,
+            Field(description="The whole result: a JSON object, or its JSON text, including `attestation`"),
+        ],
+        ctx: Context[AppState, Any],
+        public_key: Annotated[
+            str | None,
+            Field(
+                description="PEM public key to check against instead of the trusted keys (optional)",
+                max_length=10_000,
+            ),
+        ] = None,
+    ) -> Verification:
+        app = state_of(ctx)
+        with tool_errors():
+            return app.signer.verify(result, public_key)
+
+    @mcp.resource(
+        "chaoss://keys/public",
+        name="public_key",
+        title="This server's public signing key",
+        description="The Ed25519 public key (PEM) that verifies this server's results, with its key id",
+        mime_type="application/x-pem-file",
+    )
+    def public_key_resource() -> str:
+        signer = Signer(settings)
+        try:
+            return f"# key id: {signer.key_id()}\n{signer.public_pem()}"
+        except ChaossError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
 
     @mcp.resource(
         "chaoss://metrics",

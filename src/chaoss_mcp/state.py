@@ -11,6 +11,7 @@ import httpx
 
 from chaoss_mcp.config import Settings
 from chaoss_mcp.errors import ChaossError
+from chaoss_mcp.signing import Signer
 from chaoss_mcp.sources.github.cache import HttpCache
 from chaoss_mcp.sources.github.client import GitHubClient
 from chaoss_mcp.specs import SpecSet, load_specs
@@ -24,6 +25,7 @@ class AppState:
     specs: SpecSet
     github: GitHubClient
     cache: HttpCache | None
+    signer: Signer
 
 
 def load_all_specs(settings: Settings) -> SpecSet:
@@ -51,7 +53,13 @@ async def open_state(
     # Redirects are followed by the client itself, on GitHub's own origin only.
     async with httpx.AsyncClient(follow_redirects=False, transport=transport) as http:
         try:
-            yield AppState(settings=settings, specs=specs, github=GitHubClient(settings, http, cache), cache=cache)
+            yield AppState(
+                settings=settings,
+                specs=specs,
+                github=GitHubClient(settings, http, cache),
+                cache=cache,
+                signer=Signer(settings),
+            )
         finally:
             if cache is not None:
                 cache.close()
