@@ -211,10 +211,12 @@ async def _call(settings: Settings, tool: str, arguments: dict[str, Any]) -> int
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    ns = parser.parse_args(argv)
-    command = ns.command or "serve"
-    if ns.command is None:
-        ns = parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])])
+    args = list(sys.argv[1:] if argv is None else argv)
+    # No command means serve, so a host entry may pass only settings: {"args": ["--specs", "DIR"]}.
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
+        args = ["serve", *args]
+    ns = parser.parse_args(args)
+    command = ns.command
     try:
         if command == "specs":
             return _specs_command(ns)
