@@ -11,18 +11,18 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chaoss_mcp.attestation import Attestation
-
 ValueT = TypeVar("ValueT", bound=BaseModel)
 
 SourceKind = Literal["github", "git"]
 
+# Typed loosely in the schema on purpose: the layout is documented once (chaoss://keys/public, README)
+# instead of in every tool's output schema; the signer always writes an ``attestation.Attestation``.
 AttestationField = Annotated[
-    Attestation | None,
+    dict[str, str] | None,
     Field(
         description=(
-            "Ed25519 signature over the RFC 8785 canonical JSON of everything else in this result; check it "
-            "with the verify_result tool or `chaoss-mcp verify`. Null when the server's signing is turned off"
+            "Signature block (format, algorithm, digest, key_id, tool_version, signed_at, signature): Ed25519 "
+            "over the RFC 8785 JSON of everything else here; check with verify_result. Null when signing is off"
         )
     ),
 ]

@@ -21,9 +21,10 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import ClientCapabilities, RootsCapability, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from chaoss_mcp import __version__, overview, service
+from chaoss_mcp import __version__, compare, overview, service
 from chaoss_mcp.attestation import Verification
 from chaoss_mcp.budget import Budget, Call
+from chaoss_mcp.compare import Comparison
 from chaoss_mcp.config import Settings
 from chaoss_mcp.errors import ChaossError
 from chaoss_mcp.metrics import REGISTRY
@@ -397,6 +398,42 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
             return app.signer.sign(result)
 
     @mcp.tool(
+        name="compare_projects",
+        title="Compare projects",
+        annotations=READ_ONLY,
+        description=(
+            "Up to 10 repositories side by side under one metrics model (default Starter Project Health), run "
+            "concurrently within one time budget: one row per repository with each member's score, the "
+            "aggregate and band; rows that failed or were cut short are marked."
+        ),
+    )
+    async def compare_projects(
+        repos: Annotated[
+            list[Annotated[str, Field(max_length=4096)]],
+            Field(description="Repositories (owner/name, URL or local path), 1 to 10", min_length=1, max_length=10),
+        ],
+        ctx: Context[AppState, Any],
+        model: Annotated[str, Field(description="Metrics model id (list_metrics shows them)", max_length=100)] = (
+            "starter_project_health"
+        ),
+        as_of: AsOfArg = None,
+        source: SourceArg = None,
+    ) -> Comparison:
+        app = state_of(ctx)
+        with tool_errors():
+            call = new_call(app, ctx)
+            result = await compare.compare_projects(
+                app,
+                repos,
+                model=model,
+                as_of=as_of,
+                source=source,
+                roots=await client_roots(ctx),
+                progress=call.progress,
+            )
+            return app.signer.sign(result)
+
+    @mcp.tool(
         name="verify_result",
         title="Verify a signed result",
         annotations=LOCAL_READ_ONLY,
@@ -474,4 +511,115 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
             raise ResourceNotFoundError(f"No model spec {model_id!r}; read chaoss://metrics for the list.")
         return spec_document("model", model_id, loaded.text, loaded.sha256, loaded.path, loaded.origin)
 
+    register_prompts(mcp)
+    compact_schemas(mcp)
     return mcp
+
+
+def compact_schema(node: Any, names: bool = False) -> None:
+    """Shrink a JSON Schema in place without changing what it accepts.
+
+    Drops the generated ``title`` keywords (they repeat the property names; a property *named* title stays)
+    and writes ``anyOf: [{type: T}, {type: null}]`` as ``type: [T, null]``.
+    """
+    if isinstance(node, dict):
+        for key in list(node):
+            if not names and key == "title" and isinstance(node[key], str):
+                del node[key]
+                continue
+            compact_schema(node[key], names=not names and key in ("properties", "$defs"))
+        if names:
+            return
+        options = node.get("anyOf")
+        if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+            other = options[0] if options[1] == {"type": "null"} else options[1]
+            # enum, const and the combinators constrain null too; every other keyword ignores a null value.
+            type_only = not set(other) & {"enum", "const", "anyOf", "oneOf", "allOf", "not", "$ref"}
+            if type_only and isinstance(other.get("type"), str) and not set(other) & set(node):
+                del node["anyOf"]
+                node.update(other)
+                node["type"] = [other["type"], "null"]
+    elif isinstance(node, list):
+        for item in node:
+            compact_schema(item)
+
+
+def compact_schemas(mcp: MCPServer[AppState]) -> None:
+    """Keep tools/list small for the model reading it: schemas without the generated titles."""
+    for tool in mcp._tool_manager.list_tools():
+        compact_schema(tool.parameters)
+        compact_schema(tool.output_schema)
+
+
+QUOTING_RULES = (
+    "Rules for the answer: quote every figure with its window (days and dates), its as_of date, the sample "
+    "size behind it and the criteria it was scored against (spec id and the first 12 characters of its "
+    "sha256). Pass on every caveat. Report inconclusive results as inconclusive, with their reason, never as "
+    "zero or as bad. Never state facts the tools did not return: owners, maintainers, affiliations, funding "
+    "or activity you did not get from a tool result are unknown, and you say so. Each result carries an "
+    "attestation; mention that the figures can be checked with verify_result."
+)
+
+
+def register_prompts(mcp: MCPServer[AppState]) -> None:
+    @mcp.prompt(
+        name="assess_project_health",
+        title="Assess a project's health",
+        description="Assess one repository's health with CHAOSS metrics, quoting figures with their criteria",
+    )
+    def assess_project_health(
+        repo: Annotated[str, Field(description="owner/name, GitHub URL, or a local git path")],
+    ) -> str:
+        return (
+            f"Assess the health of the open source project {repo}.\n"
+            f"1. Call repository_overview for {repo} (GitHub repositories) to learn who owns it and whether it "
+            "is archived or a fork; use only what it returns.\n"
+            f"2. Call project_health for {repo} (Starter Project Health: responsiveness, closure of pull "
+            "requests, bus factor, releases).\n"
+            f"3. Call contribution_activity and organizational_diversity for {repo}; for an experimental "
+            "view of tone, discussion_tone.\n"
+            f"4. Call security_practices and governance_transparency for {repo}.\n"
+            "Then summarise strengths and risks, each tied to a figure.\n" + QUOTING_RULES
+        )
+
+    @mcp.prompt(
+        name="compare_projects",
+        title="Compare projects",
+        description="Compare several repositories under one metrics model, row by row",
+    )
+    def compare_projects_prompt(
+        repos: Annotated[str, Field(description="Repositories separated by commas or spaces (at most 10)")],
+    ) -> str:
+        names = [r for r in repos.replace(",", " ").split() if r]
+        listed = ", ".join(names) if names else repos
+        return (
+            f"Compare these open source projects: {listed}.\n"
+            f"1. Call compare_projects with repos={names!r}.\n"
+            "2. For any row marked error or incomplete, say so; call project_health on that repository alone if "
+            "it matters.\n"
+            "3. For the two or three that matter most to the question, call contribution_activity and "
+            "security_practices to explain the difference.\n"
+            "Present a table (repository, aggregate score and band, each member's score), then the differences "
+            "that matter, each tied to figures. Do not rank projects on inconclusive members.\n" + QUOTING_RULES
+        )
+
+    @mcp.prompt(
+        name="dependency_due_diligence",
+        title="Dependency due diligence",
+        description="Decide whether a project is safe to depend on: maintenance, security, bus factor, license",
+    )
+    def dependency_due_diligence(
+        repo: Annotated[str, Field(description="owner/name or GitHub URL of the candidate dependency")],
+    ) -> str:
+        return (
+            f"I am considering {repo} as a dependency. Do due diligence.\n"
+            f"1. repository_overview for {repo}: license, archived, fork, last push.\n"
+            f"2. security_practices for {repo}: security policy, maintained, code review, pinned dependencies, "
+            "dangerous workflows, signed releases.\n"
+            f"3. contributor_absence_factor and organizational_diversity for {repo}: who could keep it going.\n"
+            f"4. release_frequency and time_to_first_response for {repo}: whether fixes ship and issues are "
+            "answered.\n"
+            "Conclude with the risks that would matter for a dependency and what would mitigate each (pinning, "
+            "vendoring, funding, contributing). A finished, stable project with few commits but answered "
+            "issues is not the same as an abandoned one; say which the figures show.\n" + QUOTING_RULES
+        )
