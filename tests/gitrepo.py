@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from chaoss_mcp import service
+from chaoss_mcp.budget import Budget, Call
+from chaoss_mcp.config import Settings
+from chaoss_mcp.results import MetricResult
+from chaoss_mcp.state import AppState, open_state
 
 DEFAULT_AUTHOR = "Ada Lovelace <ada@example.com>"
 
@@ -48,6 +56,7 @@ class C:
     committer: str | None = None
     committed: str | datetime | None = None
     merge_with: int | None = None  # index of an earlier commit to use as second parent
+    files: tuple[tuple[str, str | bytes], ...] = ()  # more files to write (path, content) besides file.txt
 
 
 def _epoch(when: str | datetime) -> int:
@@ -58,7 +67,10 @@ def _epoch(when: str | datetime) -> int:
 
 
 def _data(text: str) -> bytes:
-    raw = text.encode()
+    return _raw(text.encode())
+
+
+def _raw(raw: bytes) -> bytes:
     return b"data %d\n%s\n" % (len(raw), raw)
 
 
@@ -77,6 +89,10 @@ def _stream(commits: Sequence[C], *, first_mark: int, branch: str, continue_bran
         if spec.merge_with is not None:
             out += b"merge :%d\n" % (spec.merge_with + 1)
         out += b"M 100644 inline file.txt\n" + _data(f"{mark}")
+        for name, content in spec.files:
+            out += b"M 100644 inline %s\n" % name.encode() + _raw(
+                content.encode() if isinstance(content, str) else content
+            )
         if mailmap is not None and offset == 0:
             out += b"M 100644 inline .mailmap\n" + _data(mailmap)
         out += b"\n"
@@ -127,3 +143,34 @@ def append_commits(path: Path, commits: Sequence[C], *, branch: str = "main") ->
     """Add commits on top of ``branch`` of an existing repository."""
     stream = _stream(commits, first_mark=1, branch=branch, continue_branch=True, mailmap=None)
     git(path, "fast-import", "--quiet", stdin=stream)
+
+
+def git_settings(tmp_path: Path, **extra: Any) -> Settings:
+    """Settings for running metrics on local repositories under ``tmp_path`` (never on GitHub)."""
+    values: dict[str, Any] = {
+        "cache_dir": tmp_path / "cache",
+        "config_dir": tmp_path / "config",
+        "allow_paths": (tmp_path,),
+        "api_url": "http://127.0.0.1:9",  # nothing listens there
+        "signing": False,
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def service_state(tmp_path: Path, **extra: Any) -> AsyncIterator[AppState]:
+    async with open_state(git_settings(tmp_path, **extra)) as state:
+        yield state
+
+
+async def run(state: AppState, metric: str, repo: str | Path, **arguments: Any) -> MetricResult[Any]:
+    """``metric`` through the service layer, as a tool call would run it."""
+    call = Call(budget=Budget(state.settings.time_budget))
+    return await service.run_metric(state, metric, repo=str(repo), call=call, **arguments)
+
+
+def clone(source: Path, dest: Path, *args: str) -> Path:
+    """``git clone -q [args] file://source dest`` (e.g. ``--depth 1`` for a shallow clone)."""
+    subprocess.run(["git", "clone", "-q", *args, f"file://{source}", str(dest)], check=True, env=git_env())
+    return dest

@@ -64,8 +64,22 @@ class GitHistory:
         return self.facts.shallow
 
 
-def repo_facts(repo: Path, *, deadline: float | None = None) -> RepoFacts:
-    """Bare or not, shallow or not, empty or not, HEAD and its branch; three short git calls."""
+@dataclass(frozen=True)
+class RepoLocation:
+    """Where git finds the repository for a directory: its top (or bare git dir), and what kind it is."""
+
+    path: Path
+    git_dir: Path
+    bare: bool
+    shallow: bool
+
+
+def locate_repository(repo: Path, *, deadline: float | None = None) -> RepoLocation:
+    """The repository ``repo`` belongs to: one or two ``git rev-parse`` calls.
+
+    ``path`` is the top of the work tree (which may lie above ``repo`` when ``repo`` is a subdirectory)
+    or, for a bare repository, its git dir.
+    """
     repo = Path(os.path.realpath(repo.expanduser()))
     if not repo.is_dir():
         raise BadInputError(f"{repo} does not exist or is not a directory; give the path of a git repository.")
@@ -86,11 +100,24 @@ def repo_facts(repo: Path, *, deadline: float | None = None) -> RepoFacts:
     if not bare and inside:
         top = run_git(repo, "rev-parse", "--show-toplevel", deadline=deadline)
         path = Path(top.stdout.decode("utf-8", "surrogateescape").strip())
+    return RepoLocation(path=path, git_dir=git_dir, bare=bare, shallow=shallow)
+
+
+def repo_facts(repo: Path, *, deadline: float | None = None) -> RepoFacts:
+    """Bare or not, shallow or not, empty or not, HEAD and its branch; four short git calls at most."""
+    where = locate_repository(repo, deadline=deadline)
+    repo = Path(os.path.realpath(repo.expanduser()))
     branch_out = run_git(repo, "symbolic-ref", "-q", "--short", "HEAD", deadline=deadline, ok_codes=frozenset({0, 1}))
     branch = branch_out.stdout.decode("utf-8", "replace").strip() or None
     head = _resolve_commit(repo, "HEAD", deadline)
     return RepoFacts(
-        path=path, git_dir=git_dir, bare=bare, shallow=shallow, empty=head is None, head=head, default_branch=branch
+        path=where.path,
+        git_dir=where.git_dir,
+        bare=where.bare,
+        shallow=where.shallow,
+        empty=head is None,
+        head=head,
+        default_branch=branch,
     )
 
 
@@ -232,6 +259,11 @@ def iter_commits(
                 commit = parser.parse(raw.decode("utf-8", "replace"))
                 if commit is not None:
                     yield commit
+        if tail.strip(b"\n") and not killed.is_set():
+            # git ends every record with NUL; an unterminated last one is still a whole record.
+            commit = parser.parse(tail.decode("utf-8", "replace"))
+            if commit is not None:
+                yield commit
         code = proc.wait()
     finally:
         if timer is not None:

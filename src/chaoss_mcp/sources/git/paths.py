@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from chaoss_mcp.errors import BadInputError
+from chaoss_mcp.sources.git.history import locate_repository
 
 MAX_PATH_CHARS = 4096
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -68,8 +69,12 @@ def check_within_roots(path: Path, allowed_roots: Sequence[Path]) -> Path:
     return resolved
 
 
-def resolve_local_repo(path_text: str, allowed_roots: Sequence[Path]) -> Path:
-    """The canonical path of an existing directory under an allowed root, or BadInputError."""
+def resolve_local_repo(path_text: str, allowed_roots: Sequence[Path], *, deadline: float | None = None) -> Path:
+    """The canonical path of an existing git directory under an allowed root, or BadInputError.
+
+    The repository the directory belongs to must lie under an allowed root too: a subdirectory of a
+    repository whose top is outside every root would otherwise expose that whole repository's history.
+    """
     if "\0" in path_text:
         raise BadInputError("The repository path contains a NUL byte; give a plain directory path.")
     text = path_text.strip()
@@ -82,4 +87,10 @@ def resolve_local_repo(path_text: str, allowed_roots: Sequence[Path]) -> Path:
         raise BadInputError(f"{resolved} does not exist; check the path (it is read on the server's machine).")
     if not resolved.is_dir():
         raise BadInputError(f"{resolved} is a file, not a directory; give the repository's directory.")
+    top = _realpath(locate_repository(resolved, deadline=deadline).path)
+    if top != resolved and not is_within(top, allowed_roots):
+        raise BadInputError(
+            f"{resolved} belongs to the git repository at {top}, which is outside the allowed roots. "
+            f"Give {top} itself and allow it: {_HOW_TO_ALLOW[0].lower()}{_HOW_TO_ALLOW[1:]}"
+        )
     return resolved
