@@ -68,6 +68,32 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("arguments", nargs="*", metavar="key=value")
     _settings_args(call)
 
+    report = commands.add_parser(
+        "report",
+        help="Assess a repository with a metrics model and print a readable report",
+        description=(
+            "Run a metrics model (default Starter Project Health) on a GitHub repository or a local git "
+            "history and print each metric's figure, score, band and reason, the window and the criteria hash."
+        ),
+    )
+    report.add_argument("repo", help="owner/name, GitHub URL, or a path to a local git repository (e.g. .)")
+    report.add_argument("--model", default="starter_project_health", help="Metrics model id (see `specs list`)")
+    report.add_argument("--format", choices=["table", "markdown", "json"], default="table", dest="fmt")
+    report.add_argument("--as-of", help="ISO date the report is computed as of (default: today)")
+    report.add_argument("--source", choices=["github", "git"], help="Data source (default: from the repo form)")
+    _settings_args(report)
+
+    install = commands.add_parser("install", help="Add this server to an MCP host's configuration")
+    install_commands = install.add_subparsers(dest="install_target", metavar="HOST", required=True)
+    claude = install_commands.add_parser(
+        "claude-desktop", help="Add or update the entry in Claude Desktop's config (backup first)"
+    )
+    claude.add_argument("--dry-run", action="store_true", help="Print what would change; change nothing")
+    claude.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="Environment for the server (repeatable)"
+    )
+    claude.add_argument("--config", type=Path, help="Config file to edit (default: Claude Desktop's for this OS)")
+
     specs = commands.add_parser("specs", help="List or validate the YAML criteria")
     specs_commands = specs.add_subparsers(dest="specs_command", metavar="ACTION", required=True)
     specs_list = specs_commands.add_parser("list", help="Every metric, model and identity spec in use, with hashes")
@@ -117,6 +143,47 @@ def _specs_command(ns: argparse.Namespace) -> int:
     print(header)
     for row in rows:
         print("  ".join(row[k].ljust(widths[k]) for k in widths) + "  " + row["path"])
+    return 0
+
+
+async def _report(settings: Settings, ns: argparse.Namespace) -> int:
+    from mcp import Client
+    from rich.console import Console
+
+    from chaoss_mcp.report import render
+    from chaoss_mcp.server import build_server
+    from chaoss_mcp.state import load_all_specs
+
+    arguments: dict[str, Any] = {"repo": ns.repo, "model": ns.model, "detail": "full"}
+    if ns.as_of:
+        arguments["as_of"] = ns.as_of
+    if ns.source:
+        arguments["source"] = ns.source
+    err = Console(stderr=True)
+    server = build_server(settings, load_all_specs(settings))
+    with err.status(f"Collecting {ns.repo} ...") as status:
+
+        async def progress(progress: float, total: float | None, message: str | None) -> None:
+            status.update(f"Collecting {ns.repo}: {message or ''}")
+
+        async with Client(server) as client:
+            result = await client.call_tool("project_health", arguments, progress_callback=progress)
+    if result.is_error or result.structured_content is None:
+        text = " ".join(getattr(block, "text", "") for block in result.content).strip()
+        print(text.removeprefix("Error executing tool project_health: ") or "The report failed.", file=sys.stderr)
+        return 1
+    render(result.structured_content, ns.fmt, Console(soft_wrap=ns.fmt != "table"))
+    return 0
+
+
+def _install_command(ns: argparse.Namespace) -> int:
+    from chaoss_mcp.install import apply, claude_config_path, describe, parse_env, plan, server_command
+
+    path = ns.config or claude_config_path()
+    change = plan(path, server_command(), [], parse_env(ns.env))
+    if not ns.dry_run:
+        apply(change)
+    print(describe(change, applied=not ns.dry_run))
     return 0
 
 
@@ -220,11 +287,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "specs":
             return _specs_command(ns)
+        if command == "install":
+            return _install_command(ns)
         if command in ("key", "verify"):
             settings = load_settings()
             _configure_logging(settings.log_level)
             return _key_command(settings) if command == "key" else _verify_command(settings, ns)
-        settings = _settings(ns, allow_cwd=command == "call")
+        settings = _settings(ns, allow_cwd=command in ("call", "report"))
         _configure_logging(settings.log_level)
         if command == "serve":
             from chaoss_mcp.server import build_server
@@ -237,6 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             import anyio
 
             return anyio.run(_call, settings, ns.tool, parse_arguments(ns.arguments))
+        if command == "report":
+            import anyio
+
+            return anyio.run(_report, settings, ns)
     except ChaossError as exc:
         print(f"chaoss-mcp: {exc}", file=sys.stderr)
         return 2
