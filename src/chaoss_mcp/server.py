@@ -517,10 +517,10 @@ def build_server(settings: Settings, specs: SpecSet, *, state: AppState | None =
 
 
 def compact_schema(node: Any, names: bool = False) -> None:
-    """Shrink a JSON Schema in place without changing what it accepts.
+    """Drop the generated JSON Schema ``title`` keywords in place: they repeat the property names.
 
-    Drops the generated ``title`` keywords (they repeat the property names; a property *named* title stays)
-    and writes ``anyOf: [{type: T}, {type: null}]`` as ``type: [T, null]``.
+    A property *named* title stays. Nullable fields keep the portable ``anyOf`` spelling (one type per
+    branch), which clients that map schemas onto single-type dialects require.
     """
     if isinstance(node, dict):
         for key in list(node):
@@ -528,17 +528,6 @@ def compact_schema(node: Any, names: bool = False) -> None:
                 del node[key]
                 continue
             compact_schema(node[key], names=not names and key in ("properties", "$defs"))
-        if names:
-            return
-        options = node.get("anyOf")
-        if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
-            other = options[0] if options[1] == {"type": "null"} else options[1]
-            # enum, const and the combinators constrain null too; every other keyword ignores a null value.
-            type_only = not set(other) & {"enum", "const", "anyOf", "oneOf", "allOf", "not", "$ref"}
-            if type_only and isinstance(other.get("type"), str) and not set(other) & set(node):
-                del node["anyOf"]
-                node.update(other)
-                node["type"] = [other["type"], "null"]
     elif isinstance(node, list):
         for item in node:
             compact_schema(item)
