@@ -20,7 +20,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from chaoss_mcp.errors import BadInputError, BudgetExhaustedError, GitError
-from chaoss_mcp.sources.git import GIT_MISSING, git_command, git_environment, git_failure, remaining
+from chaoss_mcp.sources.git import GIT_MISSING, git_command, git_environment, git_failure, remaining, run_git
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _SCHEMES = frozenset({"https", "http", "file"})
@@ -80,7 +80,7 @@ def clone_lock(lock_path: Path, *, deadline: float | None) -> Iterator[None]:
         yield
 
 
-def _run(argv: list[str], *, deadline: float | None, what: str, where: Path | None) -> None:
+def _run(argv: list[str], *, deadline: float | None, what: str, where: Path | None) -> bytes:
     left = remaining(deadline)
     if left is not None and left <= 0:
         raise BudgetExhaustedError(f"The time budget ran out before the {what} could start; try again.")
@@ -97,6 +97,37 @@ def _run(argv: list[str], *, deadline: float | None, what: str, where: Path | No
         ) from None
     if done.returncode != 0:
         raise git_failure(where, [what], done.returncode, done.stderr)
+    return done.stdout
+
+
+def _follow_remote_head(target: Path, remote_url: str, *, deadline: float | None) -> None:
+    """Point the clone's HEAD at the remote's default branch.
+
+    ``fetch --prune`` drops a branch the remote deleted; when the remote renamed its default branch
+    (master -> main), HEAD would name a branch that no longer exists and the clone would look empty.
+    """
+    listing = _run(
+        git_command(target, "ls-remote", "--symref", "--", remote_url, "HEAD"),
+        deadline=deadline,
+        what="ls-remote",
+        where=target,
+    )
+    branch = None
+    for line in listing.decode("utf-8", "replace").splitlines():
+        ref, _, name = line.partition("\t")
+        if name == "HEAD" and ref.startswith("ref: refs/heads/"):
+            branch = ref.removeprefix("ref: ")
+            break
+    if branch is None:
+        return
+    current = run_git(target, "symbolic-ref", "-q", "HEAD", deadline=deadline, ok_codes=frozenset({0, 1}))
+    if current.stdout.decode("utf-8", "replace").strip() == branch:
+        return
+    exists = run_git(
+        target, "rev-parse", "-q", "--verify", f"{branch}^{{commit}}", deadline=deadline, ok_codes=frozenset({0, 1})
+    )
+    if exists.returncode == 0:
+        run_git(target, "symbolic-ref", "HEAD", branch, deadline=deadline)
 
 
 def ensure_blobless_clone(remote_url: str, cache_dir: Path, key: str, *, deadline: float | None) -> Path:
@@ -104,7 +135,7 @@ def ensure_blobless_clone(remote_url: str, cache_dir: Path, key: str, *, deadlin
 
     First call: ``git clone --bare --filter=blob:none`` into a temporary directory renamed into place
     once complete (an interrupted clone leaves nothing half-made). Later calls: ``git fetch --prune``
-    of branches and tags with the same filter.
+    of branches and tags with the same filter, then HEAD follows the remote's default branch.
     """
     _check_url(remote_url)
     target = _clone_dir(cache_dir, key)
@@ -127,6 +158,7 @@ def ensure_blobless_clone(remote_url: str, cache_dir: Path, key: str, *, deadlin
                 what="fetch",
                 where=target,
             )
+            _follow_remote_head(target, remote_url, deadline=deadline)
             return target
         partial = target.with_name(f"{key}.partial-{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)
