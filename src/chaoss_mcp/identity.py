@@ -21,7 +21,7 @@ from chaoss_mcp.records import Actor
 # GitHub's private commit emails: "<id>+<login>@users.noreply.github.com" (since 2017) or the older
 # "<login>@users.noreply.github.com" (https://docs.github.com/en/account-and-profile/reference/email-addresses-reference).
 _NOREPLY = re.compile(r"^(?:\d+\+)?([^@+\s]+)@users\.noreply\.github\.com$", re.IGNORECASE)
-_EMAIL_LIKE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+_EMAIL_LIKE = re.compile(r"[^@\s<>()\[\]{}\"',;:]+@[^@\s<>()\[\]{}\"',;:]+\.[^@\s<>()\[\]{}\"',;:]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -44,30 +44,29 @@ class BotPolicy:
             email_patterns=tuple(re.compile(p, re.IGNORECASE) for p in email_patterns),
         )
 
+    def _names_a_bot(self, handle: str) -> bool:
+        low = handle.strip().lower()
+        return low.endswith("[bot]") or low in self.accounts or any(p.search(handle.strip()) for p in self.patterns)
+
     def is_bot(self, actor: Actor | None) -> bool:
+        """GitHub's account type, then the login; a git author without one is judged by the login its
+        noreply email names, else by its name, with the same accounts and patterns (so one commit read
+        from GitHub or from git gets the same answer)."""
         if actor is None:
             return False
         if actor.type == "Bot":
             return True
-        login = actor.login
-        if login:
-            low = login.lower()
-            if low.endswith("[bot]") or low in self.accounts:
-                return True
-            if any(p.search(login) for p in self.patterns):
-                return True
-        if actor.email and any(p.search(actor.email) for p in self.email_patterns):
+        if actor.login:
+            return self._names_a_bot(actor.login) or self._bot_email(actor.email)
+        if self._bot_email(actor.email):
             return True
-        if not login:
-            # A git author has no login, but a noreply email names one (e.g. dependabot[bot]).
-            derived = noreply_login(actor.email)
-            if derived and (derived.endswith("[bot]") or derived in self.accounts):
-                return True
-            if actor.name:
-                low = actor.name.lower()
-                if low.endswith("[bot]") or low in self.accounts:
-                    return True
-        return False
+        derived = noreply_login(actor.email)
+        if derived:
+            return self._names_a_bot(derived)
+        return bool(actor.name) and self._names_a_bot(actor.name or "")
+
+    def _bot_email(self, email: str | None) -> bool:
+        return bool(email) and any(p.search(email or "") for p in self.email_patterns)
 
 
 def noreply_login(email: str | None) -> str | None:
@@ -243,7 +242,7 @@ class AffiliationPolicy:
 
     def _is_generic(self, domain: str) -> bool:
         # GitHub's noreply addresses hide the real one: they say nothing about an employer.
-        return domain == "users.noreply.github.com" or any(p in self.generic_domains for p in _parents(domain))
+        return domain == "users.noreply.github.com" or domain in self.generic_domains
 
     def affiliation(self, actor: Actor, company: str | None = None) -> tuple[str | None, AffiliationSource]:
         """(organisation, how it was found). Unaffiliated (generic domain) and unknown are None."""
@@ -251,15 +250,20 @@ class AffiliationPolicy:
         if login and login in self.logins:
             return self.logins[login], "login_map"
         domain = email_domain(actor.email)
+        generic = False
         if domain:
+            # Most specific first, so users.noreply.github.com (generic) is settled before github.com (mapped).
             for parent in _parents(domain):
                 if parent in self.domains:
                     return self.domains[parent], "domain_map"
+                if self._is_generic(parent):
+                    generic = True
+                    break
         named = normalize_company(company)
         if named:
             return named, "company"
         if domain is None:
             return None, "unknown"
-        if self._is_generic(domain):
+        if generic:
             return None, "generic"
         return registrable_domain(domain), "email_domain"

@@ -180,5 +180,6 @@ def caveats(value: Value) -> list[str]:
         "counts twice unless the repository's .mailmap merges them."
     )
     if value.merge_commits:
-        notes.append(f"{value.merge_commits} merge commits in the window are not counted.")
+        merges = value.merge_commits
+        notes.append(f"{merges} merge commit{' is' if merges == 1 else 's are'} in the window, not counted.")
     return notes

@@ -198,8 +198,8 @@ def caveats(value: Value) -> list[str]:
     inferred = value.affiliation_sources.get("email_domain", 0)
     if inferred:
         notes.append(
-            f"{inferred} commits are attributed to the organisation named by their email domain, which can "
-            "be wrong (university, consultancy or former employer addresses)."
+            f"{inferred} commit{' is' if inferred == 1 else 's are'} attributed to the organisation named by "
+            "their email domain, which can be wrong (university, consultancy or former employer addresses)."
         )
     if value.elephant_factor is None:
         notes.append("No commit could be attributed to an organisation, so there is no elephant factor.")
