@@ -103,9 +103,15 @@ def is_workflow(path: str) -> bool:
     return head == ".github/workflows" and name.endswith((".yml", ".yaml"))
 
 
+# Document formats only: a root ``security.py`` or ``security.go`` is code, not a policy.
+SECURITY_POLICY_NAMES = frozenset(
+    {"security", "security.md", "security.markdown", "security.adoc", "security.rst", "security.txt"}
+)
+
+
 def is_security_policy(path: str) -> bool:
     head, name = split(path)
-    return head in (*HEALTH_DIRS, "doc") and (name == "security" or name.startswith("security."))
+    return head in (*HEALTH_DIRS, "doc") and name in SECURITY_POLICY_NAMES
 
 
 DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
@@ -126,9 +132,19 @@ def dependency_tool(path: str) -> str | None:
     return None
 
 
+DOC_SUFFIXES = ("", ".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org")
+
+
 def is_health_doc(path: str, *prefixes: str) -> bool:
+    """A document (by extension) in the root, .github/ or docs/ whose name is one of ``prefixes``.
+
+    ``GOVERNANCE.md`` and ``governance.rst`` match "governance"; ``governance.png`` does not.
+    """
     head, name = split(path)
-    return head in HEALTH_DIRS and name.startswith(prefixes)
+    if head not in HEALTH_DIRS:
+        return False
+    stem, dot, suffix = name.partition(".")
+    return stem in prefixes and (dot + suffix) in DOC_SUFFIXES
 
 
 def is_license(path: str) -> bool:
@@ -140,15 +156,12 @@ def is_license(path: str) -> bool:
 
 def is_codeowners_or_maintainers(path: str) -> bool:
     head, name = split(path)
-    if head in HEALTH_DIRS and (name == "codeowners" or name.startswith("maintainers")):
+    if head in HEALTH_DIRS and name == "codeowners":
+        return True
+    if is_health_doc(path, "maintainers"):
         return True
     # Kubernetes-style OWNERS files sit in every directory; only the root one names the project's owners.
-    return head == "" and name in ("owners", "owners_aliases")
-
-
-def is_changelog(path: str) -> bool:
-    head, name = split(path)
-    return head in ("", "docs") and name.startswith(("changelog", "changes", "history", "news", "releases"))
+    return head == "" and (name in ("owners", "owners_aliases") or is_health_doc(path, "owners"))
 
 
 def is_dockerfile(path: str) -> bool:
@@ -156,56 +169,61 @@ def is_dockerfile(path: str) -> bool:
     return name == "dockerfile" or name.endswith(".dockerfile") or name.startswith("dockerfile.")
 
 
-def is_funding(path: str) -> bool:
-    return path.lower() in (".github/funding.yml", ".github/funding.yaml")
-
-
-ISSUE_TEMPLATE_CONFIG = (".github/issue_template/config.yml", ".github/issue_template/config.yaml")
+def reuse_license_id(path: str) -> str | None:
+    """The SPDX id a REUSE-style ``LICENSES/<id>.txt`` file names, e.g. ``LICENSES/MIT.txt`` -> MIT."""
+    head, _, name = path.rpartition("/")
+    if head.lower() != "licenses":
+        return None
+    stem = name[: -len(".txt")] if name.lower().endswith(".txt") else name
+    return stem or None
 
 
 def files_to_read(paths: Sequence[str]) -> list[str]:
     """The few files whose contents the checks need, chosen by name only (never by repository size).
 
-    Presence-only files (issue/PR templates, decision records, LICENSES/*) are not read.
+    Files judged by presence alone (dependency tool configuration, changelog, templates, funding,
+    decision records, LICENSES/*) are not read: every read is one request on the GitHub source.
     """
     workflows: list[str] = []
     dockerfiles: list[str] = []
     others: list[str] = []
-    readmes: list[str] = []
     for path in paths:
-        low = path.lower()
-        head, name = split(path)
+        head, _ = split(path)
         if is_workflow(path):
             workflows.append(path)
         elif is_dockerfile(path):
             dockerfiles.append(path)
-        elif head == "" and name.startswith("readme"):
-            readmes.append(path)
         elif (
             is_security_policy(path)
-            or dependency_tool(path) is not None
             or is_health_doc(path, "governance", "code_of_conduct", "code-of-conduct", "contributing")
             or is_codeowners_or_maintainers(path)
-            or is_funding(path)
-            or (is_changelog(path) and head == "")
             or (is_license(path) and head == "")
-            or low in ISSUE_TEMPLATE_CONFIG
-            or (head == "" and name.startswith(("steering", "charter")))
         ):
             others.append(path)
     # Shallow Dockerfiles first: the root image is the one a user builds.
     dockerfiles.sort(key=lambda p: (p.count("/"), p))
-    readmes.sort(key=lambda p: (not p.lower().startswith("readme.md"), p))
-    chosen = sorted(workflows)[:MAX_WORKFLOWS] + dockerfiles[:MAX_DOCKERFILES] + readmes[:1] + sorted(others)
+    # The community documents first: they are few, and a long list of workflows must not crowd them out.
+    chosen = sorted(others) + sorted(workflows)[:MAX_WORKFLOWS] + dockerfiles[:MAX_DOCKERFILES]
     return chosen[:MAX_FILES]
 
 
 __all__ = [
+    "MAX_DOCKERFILES",
     "MAX_FILES",
     "MAX_FILE_BYTES",
+    "MAX_WORKFLOWS",
     "BranchProtection",
     "MergedPR",
     "ReleaseAssets",
     "RepoSnapshot",
+    "dependency_tool",
     "files_to_read",
+    "is_codeowners_or_maintainers",
+    "is_dockerfile",
+    "is_health_doc",
+    "is_license",
+    "is_security_policy",
+    "is_workflow",
+    "reuse_license_id",
+    "split",
 ]
