@@ -66,7 +66,9 @@ class PipInstall(_Frozen):
     job: str
     step: str
     command: str
-    pinned: bool = Field(description="Uses --require-hashes or --hash")
+    pinned: bool = Field(
+        description="--require-hashes, only local wheels, or an editable local/SHA-pinned source with --no-deps"
+    )
 
 
 class Workflow(_Frozen):
@@ -118,7 +120,87 @@ _UNTRUSTED_REF = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_PIP = re.compile(r"(?:^|[\s;&|(])(?:python\d?(?:\.\d+)?\s+-m\s+)?pip\d?(?:\.\d+)?\s+install\b[^\n;&|]*")
+_PIP = re.compile(
+    r"(?:^|[\s;&|(])(?:python\d?(?:\.\d+)?\s+-m\s+)?pip\d?(?:\.\d+)?\s+install\b[^\n;&|)]*", re.IGNORECASE
+)
+_FLAG = re.compile(r"^(?:--?[\w-]+)(?:=.*)?$")
+_VCS = re.compile(r"^(?:git|svn|hg|bzr)\+?", re.IGNORECASE)
+_VCS_GIT_PINNED = re.compile(r"^git(?:\+(?:https?|ssh|git))?://.*@[0-9a-fA-F]{40}(?:#egg=.*)?$")
+# Options that take a value as the next word (`-r requirements.txt`, `-c constraints.txt`, `-i URL`...).
+_PIP_VALUE_OPTIONS = frozenset(
+    {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "-f",
+        "--find-links",
+        "--python-version",
+        "--platform",
+        "--only-binary",
+        "--no-binary",
+    }
+)
+
+
+def pip_install_pinned(command: str) -> bool:
+    """Whether a ``pip install`` pins what it downloads, by OpenSSF Scorecard's rules.
+
+    Pinned: ``--require-hashes``; only local ``.whl`` files; an editable install (``-e``) of a local
+    path or of a git URL pinned to a full commit SHA, with ``--no-deps``. Anything else, including
+    ``pip install -r requirements.txt`` without hashes and ``pip install .``, can pull new code.
+    """
+    words = command.split()
+    try:
+        start = next(i for i, w in enumerate(words) if w.lower() == "install") + 1
+    except StopIteration:
+        return False
+    no_deps = editable = require_hashes = wheel = other = False
+    editable_pinned = True
+    skip_value = False
+    for word in words[start:]:
+        word = word.strip("'\"")
+        if skip_value:
+            skip_value = False
+            if editable:
+                editable_pinned = editable_pinned and _editable_source_pinned(word)
+            else:
+                other = True  # a requirements file, index or target: a source of unpinned downloads
+            continue
+        low = word.lower()
+        if low == "--no-deps":
+            no_deps = True
+        elif low in ("-e", "--editable"):
+            editable = True
+            skip_value = True
+        elif low == "--require-hashes":
+            require_hashes = True
+        elif low in _PIP_VALUE_OPTIONS:
+            skip_value = low not in ("-t", "--target", "--prefix", "--root")
+        elif _FLAG.match(word):
+            continue
+        elif low.endswith(".whl"):
+            wheel = True
+        else:
+            other = True
+    if editable:
+        return no_deps and editable_pinned
+    if require_hashes:
+        return True
+    return wheel and not other
+
+
+def _editable_source_pinned(source: str) -> bool:
+    if not _VCS.match(source):
+        return True  # a local path
+    return bool(_VCS_GIT_PINNED.match(source))
 
 
 def _triggers(doc: Mapping[object, object]) -> tuple[str, ...]:
@@ -240,6 +322,7 @@ def parse_workflow(path: str, text: str, test_keywords: tuple[str, ...] = ()) ->
             ref = _parse_uses(path, job_id, None, job_uses)
             if ref is not None:
                 actions.append(ref)
+            note_test(job_uses, f"job {job_id}")
         steps = job_raw.get("steps")
         if not isinstance(steps, list):
             continue
@@ -289,15 +372,15 @@ def parse_workflow(path: str, text: str, test_keywords: tuple[str, ...] = ()) ->
                     injections.append(
                         Finding(path=path, job=job_id, step=label, detail=f"run: interpolates untrusted {expr}")
                     )
-                for match in _PIP.finditer(run):
-                    command = match.group(0).strip()
+                for match in _PIP.finditer(run.replace("\\\n", " ")):
+                    command = " ".join(match.group(0).split())
                     pips.append(
                         PipInstall(
                             path=path,
                             job=job_id,
                             step=label,
                             command=command[:160],
-                            pinned="--require-hashes" in command or "--hash" in command,
+                            pinned=pip_install_pinned(command),
                         )
                     )
                 note_test(run, f"job {job_id} {label}")
@@ -333,4 +416,5 @@ __all__ = [
     "Workflow",
     "analyze_workflows",
     "parse_workflow",
+    "pip_install_pinned",
 ]
