@@ -8,7 +8,7 @@ when one is missing or has the wrong type, so no default hides in code.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -138,6 +138,35 @@ def reject_unknown(params: Mapping[str, object], known: Collection[str], check_i
         raise SpecError(f"Check {check_id}: unknown parameter(s) {', '.join(unknown)}; this check reads: {allowed}.")
 
 
+def spec_problems(
+    checks_spec: Sequence[CheckSpecLike],
+    known: Mapping[str, Collection[str]],
+    probe: Callable[[CheckSpecLike], object],
+    kind: str,
+) -> list[str]:
+    """Every problem in a metric's ``checks`` list: unknown ids, unknown, missing or mistyped parameters.
+
+    ``probe`` runs one check on an empty snapshot: each check reads all its parameters before looking
+    at any data, so a missing or mistyped one raises ``SpecError`` naming the check and the key.
+    """
+    problems: list[str] = []
+    for spec in checks_spec:
+        if spec.id not in known:
+            problems.append(f"Unknown {kind} check {spec.id!r} in the spec; known checks: {', '.join(known)}.")
+            continue
+        try:
+            reject_unknown(spec.parameters, known[spec.id], spec.id)
+            probe(spec)
+        except SpecError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def raise_for(problems: Sequence[str]) -> None:
+    if problems:
+        raise SpecError("\n".join(problems))
+
+
 __all__ = [
     "CheckResult",
     "CheckSpecLike",
@@ -148,6 +177,8 @@ __all__ = [
     "int_param",
     "number_param",
     "ok",
+    "raise_for",
     "reject_unknown",
+    "spec_problems",
     "str_list_param",
 ]

@@ -12,6 +12,8 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
 
 from chaoss_mcp.checks import (
     CheckResult,
@@ -22,7 +24,8 @@ from chaoss_mcp.checks import (
     int_param,
     number_param,
     ok,
-    reject_unknown,
+    raise_for,
+    spec_problems,
     str_list_param,
 )
 from chaoss_mcp.checks.snapshot import (
@@ -33,17 +36,25 @@ from chaoss_mcp.checks.snapshot import (
     is_license,
     is_security_policy,
     is_workflow,
+    reuse_license_id,
     split,
 )
-from chaoss_mcp.checks.workflows import PR_TRIGGERS, Workflow, analyze_workflows
-from chaoss_mcp.errors import SpecError
+from chaoss_mcp.checks.workflows import PR_TRIGGERS, ActionRef, Workflow, analyze_workflows
 
 MAX_LISTED = 10  # evidence lists stay readable; the count is always given in full
 
 URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Scorecard's disclosure wording (vuln..., disclos...) plus response time frames and supported versions.
 _DISCLOSURE_RE = re.compile(
-    r"vulnerab|disclos|supported\s+versions|\b\d{1,4}\s*(?:business\s+|working\s+|calendar\s+)?(?:days?|hours?|weeks?)\b",
+    r"vulnerab|disclos|supported\s+versions"
+    r"|\b\d{1,4}\s*(?:business\s+|working\s+|calendar\s+)?(?:days?|hours?|weeks?)\b",
+    re.IGNORECASE,
+)
+_SUPPORTED_RE = re.compile(
+    r"supported\s+(?:versions?|releases?)|versions?\s+(?:are|is)\s+(?:currently\s+)?supported"
+    r"|receives?\s+security\s+(?:fixes|updates|patches)|security\s+(?:fixes|updates|patches)\s+(?:for|are)"
+    r"|end[-\s]of[-\s]life",
     re.IGNORECASE,
 )
 
@@ -70,7 +81,22 @@ def _workflow_evidence(snapshot: RepoSnapshot, workflows: Sequence[Workflow]) ->
 # --- Security-Policy --------------------------------------------------------------------------------
 
 
+def _describe_hits(hits: Sequence[str]) -> str:
+    """E.g. "vulnerability x2, disclosure x1, time frames: 3 days, 90 days"."""
+    words = [h.strip().lower() for h in hits]
+    parts = [
+        f"{label} x{n}"
+        for label, stem in (("vulnerability", "vulnerab"), ("disclosure", "disclos"), ("supported versions", "support"))
+        if (n := sum(1 for w in words if w.startswith(stem)))
+    ]
+    frames = list(dict.fromkeys(" ".join(w.split()) for w in words if w[:1].isdigit()))
+    if frames:
+        parts.append("time frames: " + ", ".join(frames[:4]))
+    return ", ".join(parts)
+
+
 def security_policy(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> CheckResult:
+    """Scorecard's points (contact, free text, disclosure wording), with what the policy says as evidence."""
     cid = "Security-Policy"
     contact_points = number_param(parameters, "contact_points", cid)
     text_points = number_param(parameters, "free_text_points", cid)
@@ -81,7 +107,13 @@ def security_policy(snapshot: RepoSnapshot, parameters: Mapping[str, object]) ->
     pvr_line = "private vulnerability reporting: " + {True: "enabled", False: "disabled", None: "unknown"}[pvr]
     candidates = sorted((p for p in snapshot.paths if is_security_policy(p)), key=lambda p: (p.count("/"), p))
     if not candidates:
-        evidence = ["no SECURITY file in the root, .github/ or docs/", pvr_line]
+        evidence = ["no SECURITY file in the root, .github/, docs/ or doc/", pvr_line]
+        if snapshot.tree_truncated:
+            return inconclusive(
+                cid,
+                [*evidence, "the file list is incomplete"],
+                "The forge returned a truncated file list, so a security policy may have been missed.",
+            )
         if pvr:
             return ok(
                 cid,
@@ -89,22 +121,24 @@ def security_policy(snapshot: RepoSnapshot, parameters: Mapping[str, object]) ->
                 evidence,
                 "There is no security policy file, but GitHub private vulnerability reporting is enabled, "
                 "so reporters have a private channel.",
-                "Add a SECURITY.md saying how to report a vulnerability and what response to expect.",
+                "Add a SECURITY.md saying how to report a vulnerability, what response to expect and which "
+                "versions get fixes.",
             )
         return ok(
             cid,
             0,
             evidence,
             "There is no security policy, so a reporter does not know how to disclose a vulnerability privately.",
-            "Add a SECURITY.md with a private contact (an email or GitHub's private vulnerability reporting) "
-            "and the disclosure process.",
+            "Add a SECURITY.md with a private contact (an email or GitHub's private vulnerability reporting), "
+            "the disclosure process and the supported versions.",
         )
     path = candidates[0]
     text = snapshot.files.get(path)
     if text is None:
+        why = "too large" if path in snapshot.oversized_files else "not fetched"
         return inconclusive(
             cid,
-            [f"{path} exists but was not read (too large)", pvr_line],
+            [f"{path} exists but was not read ({why})", pvr_line],
             f"{path} exists but its content could not be judged.",
         )
     links = URL_RE.findall(text)
@@ -112,24 +146,35 @@ def security_policy(snapshot: RepoSnapshot, parameters: Mapping[str, object]) ->
     link_chars = sum(len(link) for link in (*links, *emails))
     has_contact = bool(links or emails) or pvr is True
     has_text = len(text.strip()) > link_chars + 2 * (len(links) + len(emails))
-    hits = len(_DISCLOSURE_RE.findall(text))
-    has_policy = hits >= min_hits
-    score = contact_points * has_contact + text_points * has_text + policy_points * has_policy
+    hits = _DISCLOSURE_RE.findall(text)
+    has_process = len(hits) >= min_hits
+    supported = _SUPPORTED_RE.search(text)
+    score = contact_points * has_contact + text_points * has_text + policy_points * has_process
+    shown_links = ", ".join(dict.fromkeys(links[:3]))
     evidence = [
         f"{path} ({len(text)} characters)",
-        f"contact: {len(links)} link(s), {len(emails)} email address(es)",
+        f"contact: {len(emails)} email address(es), {len(links)} link(s)" + (f" ({shown_links})" if links else ""),
         pvr_line,
-        f"policy terms (vulnerability, disclosure, supported versions, time frames): {hits} hit(s)",
+        f"disclosure process: {len(hits)} mention(s) of vulnerabilities, disclosure or response times"
+        + (f" ({_describe_hits(hits)})" if hits else ""),
+        f"supported versions: {'stated (' + supported.group(0).strip() + ')' if supported else 'not stated'}",
     ]
     missing = []
     if not has_contact:
-        missing.append("a private contact (email, URL or private vulnerability reporting)")
+        missing.append("a private contact (an email address, a link, or private vulnerability reporting)")
     if not has_text:
         missing.append("an explanation beyond bare links")
-    if not has_policy:
-        missing.append("the disclosure process (supported versions, response time)")
+    if not has_process:
+        missing.append("the disclosure process (what happens after a report, in what time)")
+    if not supported:
+        missing.append("the supported versions")
     if not missing:
-        return ok(cid, score, evidence, f"{path} gives a contact, explains the process and states the policy.")
+        return ok(
+            cid,
+            score,
+            evidence,
+            f"{path} gives a private contact, describes the disclosure process and states the supported versions.",
+        )
     return ok(
         cid,
         score,
@@ -173,6 +218,7 @@ def detect_spdx(text: str) -> str | None:
 
 
 def license_check(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> CheckResult:
+    """Scorecard's code: a license file earns file_points, an FSF/OSI-approved SPDX id approved_points more."""
     cid = "License"
     file_points = number_param(parameters, "file_points", cid)
     approved_points = number_param(parameters, "approved_points", cid)
@@ -180,14 +226,22 @@ def license_check(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> C
 
     files = sorted((p for p in snapshot.paths if is_license(p)), key=lambda p: (p.count("/"), p))
     forge = snapshot.license_spdx if snapshot.license_spdx not in (None, "NOASSERTION", "OTHER") else None
-    detected = None
-    for path in files:
-        if path in snapshot.files:
-            detected = detect_spdx(snapshot.files[path])
-            if detected:
+    spdx, how = forge, "detected by the forge"
+    if spdx is None:
+        for path in files:
+            text = snapshot.files.get(path)
+            guess = detect_spdx(text) if text is not None else reuse_license_id(path)
+            if guess:
+                spdx = guess
+                how = f"from the text of {path}" if text is not None else f"from the REUSE file name {path}"
                 break
-    spdx = forge or detected
     if not files and snapshot.license_spdx is None:
+        if snapshot.tree_truncated:
+            return inconclusive(
+                cid,
+                ["no license file in the (truncated) file list"],
+                "The forge returned a truncated file list, so a license file may have been missed.",
+            )
         return ok(
             cid,
             0,
@@ -195,22 +249,28 @@ def license_check(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> C
             "No license was found, so others have no clear right to use or change the code.",
             "Add a LICENSE file with an OSI-approved license.",
         )
-    evidence = _listed(files, "license files") or ["no license file; the forge detected one"]
-    evidence.append(
-        f"SPDX id: {spdx} ({'detected by the forge' if forge else 'guessed from the file text'})"
-        if spdx
-        else "SPDX id: not recognised"
-    )
     is_approved = spdx is not None and spdx.lower() in approved
+    evidence = _listed(files, "license files") or [f"no license file; the forge reports {snapshot.license_spdx}"]
+    evidence.append(f"SPDX id: {spdx} ({how})" if spdx else "SPDX id: not recognised")
+    evidence.append(f"FSF/OSI-approved: {'yes' if is_approved else 'no' if spdx else 'unknown'}")
     score = file_points + (approved_points if is_approved else 0)
     if is_approved:
-        return ok(cid, score, evidence, f"The project declares {spdx}, an OSI/FSF-approved license.")
+        return ok(cid, score, evidence, f"The project declares {spdx}, an FSF/OSI-approved license.")
+    if spdx:
+        return ok(
+            cid,
+            score,
+            evidence,
+            f"A license file declares {spdx}, which is not on the FSF/OSI-approved list.",
+            "Use an OSI-approved license so users and distributors can rely on it.",
+        )
     return ok(
         cid,
         score,
         evidence,
-        "A license file exists, but its license is not recognised as OSI/FSF-approved.",
-        "Use an OSI-approved license with its standard text so tools can recognise it.",
+        "A license file exists, but its license is not recognised, so it cannot be confirmed as OSI-approved.",
+        "Use an OSI-approved license with its standard text (or an SPDX-License-Identifier line) so tools "
+        "recognise it.",
     )
 
 
@@ -338,11 +398,17 @@ def code_review(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> Che
         return inconclusive(cid, [], "The source did not provide recently merged pull requests.")
     prs = snapshot.recent_merged_prs
     humans = [pr for pr in prs if not pr.author_is_bot]
+    if not prs:
+        return inconclusive(
+            cid,
+            ["no recently merged pull requests"],
+            "No pull requests were merged recently, so review practice cannot be judged.",
+        )
     if not humans:
         return inconclusive(
             cid,
             [f"{len(prs)} recently merged pull request(s), all by bots"],
-            "No recently merged pull requests by people, so review practice cannot be judged.",
+            "Every recently merged pull request came from a bot, so review practice by people cannot be judged.",
         )
     approved = 0
     total = 0
@@ -379,6 +445,14 @@ def code_review(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> Che
 
 
 def maintained(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> CheckResult:
+    """Scorecard's Maintained, with one addition: a quiet project that answers its issues is stable, not dead.
+
+    Scorecard scores (commits + issues with maintainer activity in the window) against one per week.
+    Here, when that is low but at least ``stable_answered_share`` of the window's issues got an answer,
+    the score is raised to ``stable_floor_score`` and the reason says "finished and stable". When the
+    source has no issues (a local history) and commits alone do not reach the floor, the check is
+    inconclusive: few commits cannot tell a finished project from an abandoned one.
+    """
     cid = "Maintained"
     recent_days = int_param(parameters, "recent_days", cid, minimum=7)
     new_repo_days = int_param(parameters, "new_repo_days", cid)
@@ -390,7 +464,7 @@ def maintained(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> Chec
             cid,
             0,
             ["archived: yes"],
-            "The repository is archived, so it receives no maintenance.",
+            "The repository is archived: its owners have marked it read-only and it receives no maintenance.",
             "Look for a maintained fork or successor.",
         )
     if snapshot.created_at is not None:
@@ -404,9 +478,9 @@ def maintained(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> Chec
                 "Check again once the project is older.",
             )
     if snapshot.commits_recent is None and snapshot.issue_activity_recent is None:
-        return inconclusive(cid, [], "The source gave no recent commit or issue activity.")
+        return inconclusive(cid, ["commits: unknown", "issue activity: unknown"], "The source gave no recent activity.")
     window = snapshot.activity_window_days or recent_days
-    per = max(1, window // 7)  # Scorecard: one unit of activity per week earns full marks
+    per = max(1, window // 7)  # Scorecard: one unit of activity per week earns full marks (90 // 7 = 12)
     commits = snapshot.commits_recent or 0
     issues = snapshot.issue_activity_recent or 0
     activity = commits + issues
@@ -420,17 +494,45 @@ def maintained(snapshot: RepoSnapshot, parameters: Mapping[str, object]) -> Chec
     ]
     share = snapshot.issues_answered_share
     if share is not None:
-        evidence.append(f"{round(share * 100)}% of issues answered")
-    if score < floor_score and share is not None and share >= stable_share:
+        evidence.append(f"{round(share * 100)}% of the issues opened in the last {window} days were answered")
+    elif snapshot.issue_activity_recent is not None:
+        evidence.append(f"no issues were opened in the last {window} days")
+    if score >= 10:
+        return ok(cid, score, evidence, f"{activity} commit(s) and issue activities in the last {window} days.")
+    if share is not None and share >= stable_share and score < floor_score:
         return ok(
             cid,
             floor_score,
             evidence,
             f"Finished and stable, not dead: little activity ({activity} in {window} days), but "
-            f"{round(share * 100)}% of issues get answered.",
-            "Nothing urgent; a short note in the README saying the project is stable helps users.",
+            f"{round(share * 100)}% of new issues get answered.",
+            "Nothing urgent; a note in the README saying the project is stable and still answered helps users.",
         )
-    reason = f"{activity} commit(s) and issue activities in the last {window} days against {per} for full marks."
+    if snapshot.issue_activity_recent is None:
+        if score < floor_score:
+            return inconclusive(
+                cid,
+                evidence,
+                f"Only {commits} commit(s) in {window} days and the source has no issues, so a finished, stable "
+                "project cannot be told from an abandoned one.",
+                "Use the GitHub source to see whether issues are still answered.",
+            )
+        return ok(
+            cid,
+            score,
+            evidence,
+            f"{commits} commit(s) in the last {window} days, counted without issue activity (the source has no "
+            f"issues), so this is a lower bound against {per} for full marks.",
+            "Show activity: merge fixes regularly, or state the project's status in the README.",
+        )
+    if share is None and activity < per:
+        reason = (
+            f"Little activity ({activity} commit(s) and issue activities in {window} days against {per} for full "
+            "marks) and no new issues to answer: the project may be finished rather than abandoned, but the data "
+            "cannot show it."
+        )
+    else:
+        reason = f"{activity} commit(s) and issue activities in the last {window} days against {per} for full marks."
     return ok(
         cid,
         score,
@@ -457,9 +559,13 @@ def signed_releases(snapshot: RepoSnapshot, parameters: Mapping[str, object]) ->
             if snapshot.source == "git"
             else "The source did not provide releases."
         )
-        return inconclusive(cid, [], reason)
+        return inconclusive(cid, ["releases: not available from this source"], reason)
     # Scorecard looks at the latest releases that have assets; source-only releases have nothing to sign.
-    ordered = sorted(snapshot.releases, key=lambda r: (r.published_at is not None, r.published_at), reverse=True)
+    ordered = sorted(
+        snapshot.releases,
+        key=lambda r: r.published_at.timestamp() if r.published_at is not None else float("-inf"),
+        reverse=True,
+    )
     with_assets = [r for r in ordered if r.asset_names][:count]
     if not with_assets:
         return inconclusive(
@@ -468,26 +574,30 @@ def signed_releases(snapshot: RepoSnapshot, parameters: Mapping[str, object]) ->
             "No release has assets, so there is nothing signed or unsigned to judge.",
         )
     total = 0.0
+    signed = 0
     evidence = []
     for release in with_assets:
         names = [a.lower() for a in release.asset_names]
-        if any(n.endswith(prov_suffixes) for n in names):
+        provenance = [a for a, n in zip(release.asset_names, names, strict=True) if n.endswith(prov_suffixes)]
+        signatures = [a for a, n in zip(release.asset_names, names, strict=True) if n.endswith(sig_suffixes)]
+        if provenance:
             total += provenance_points
-            evidence.append(f"{release.tag}: provenance attestation")
-        elif any(n.endswith(sig_suffixes) for n in names):
+            signed += 1
+            evidence.append(f"{release.tag}: provenance ({provenance[0]})")
+        elif signatures:
             total += signed_points
-            evidence.append(f"{release.tag}: signature")
+            signed += 1
+            evidence.append(f"{release.tag}: signature ({signatures[0]})")
         else:
             evidence.append(f"{release.tag}: {len(names)} asset(s), no signature or provenance")
     score = math.floor(total / len(with_assets))
-    signed = sum(1 for line in evidence if not line.endswith("no signature or provenance"))
-    return ok(
-        cid,
-        score,
-        evidence,
-        f"{signed} of the latest {len(with_assets)} releases with assets carry a signature or provenance.",
-        "Publish signatures (e.g. Sigstore) and SLSA provenance (*.intoto.jsonl) with each release.",
-    )
+    if signed == len(with_assets) and score < 10:
+        reason = f"All {signed} latest releases with assets are signed, but none of them carries provenance."
+        remediation = "Attach SLSA provenance (*.intoto.jsonl) to each release as well as signatures."
+    else:
+        reason = f"{signed} of the latest {len(with_assets)} releases with assets carry a signature or provenance."
+        remediation = "Publish signatures (e.g. Sigstore) and SLSA provenance (*.intoto.jsonl) with each release."
+    return ok(cid, score, evidence, reason, remediation)
 
 
 # --- Branch-Protection ------------------------------------------------------------------------------
@@ -719,10 +829,7 @@ def pinned_dependencies(
                 _Group(name, sum(p for p, _ in refs), len(refs), weight, [where for p, where in refs if not p])
             )
 
-    def where(a: object) -> str:
-        from chaoss_mcp.checks.workflows import ActionRef
-
-        assert isinstance(a, ActionRef)
+    def where(a: ActionRef) -> str:
         return f"{a.path} job {a.job}{' ' + a.step if a.step else ''}: {a.uses}"
 
     both = bool(gh and third)
@@ -877,26 +984,46 @@ SECURITY_PARAMETERS: Mapping[str, frozenset[str]] = {
     "Binary-Artifacts": frozenset({"binary_extensions", "penalty_per_artifact"}),
 }
 
-_USES_WORKFLOWS = frozenset({"Token-Permissions", "Pinned-Dependencies", "Dangerous-Workflow"})
+
+class _WorkflowCheck(Protocol):
+    def __call__(
+        self, snapshot: RepoSnapshot, parameters: Mapping[str, object], *, workflows: Sequence[Workflow] | None = None
+    ) -> CheckResult: ...
+
+
+_WORKFLOW_CHECKS: Mapping[str, _WorkflowCheck] = {
+    "CI-Tests": ci_tests,
+    "Token-Permissions": token_permissions,
+    "Pinned-Dependencies": pinned_dependencies,
+    "Dangerous-Workflow": dangerous_workflow,
+}
+_USES_WORKFLOWS = frozenset(_WORKFLOW_CHECKS)
+
+
+def _keywords(spec: CheckSpecLike) -> tuple[str, ...]:
+    return str_list_param(spec.parameters, "test_keywords", spec.id)
+
+
+def security_spec_problems(checks_spec: Sequence[CheckSpecLike]) -> list[str]:
+    """Every problem with the spec's ``checks`` (unknown id; unknown, missing or mistyped parameter)."""
+    empty = RepoSnapshot(paths=(), source="git", as_of=datetime(2000, 1, 1, tzinfo=UTC))
+    return spec_problems(
+        checks_spec, SECURITY_PARAMETERS, lambda spec: SECURITY_CHECKS[spec.id](empty, spec.parameters), "security"
+    )
 
 
 def run_security_checks(snapshot: RepoSnapshot, checks_spec: Sequence[CheckSpecLike]) -> list[CheckResult]:
-    """Run the checks the spec lists, in its order. Workflows are parsed once for the checks that share them."""
-    for spec in checks_spec:
-        if spec.id not in SECURITY_CHECKS:
-            raise SpecError(
-                f"Unknown security check {spec.id!r} in the spec; known checks: {', '.join(SECURITY_CHECKS)}."
-            )
-        reject_unknown(spec.parameters, SECURITY_PARAMETERS[spec.id], spec.id)
-    shared = analyze_workflows(snapshot.files) if any(s.id in _USES_WORKFLOWS for s in checks_spec) else ()
+    """Run the checks the spec lists, in its order. Workflows are parsed once for the checks that share them.
+
+    The whole spec is validated first, so a broken entry raises ``SpecError`` before any check runs.
+    """
+    raise_for(security_spec_problems(checks_spec))
+    keywords = next((_keywords(s) for s in checks_spec if s.id == "CI-Tests"), ())
+    shared = analyze_workflows(snapshot.files, keywords) if any(s.id in _USES_WORKFLOWS for s in checks_spec) else ()
     results: list[CheckResult] = []
     for spec in checks_spec:
-        if spec.id == "Token-Permissions":
-            results.append(token_permissions(snapshot, spec.parameters, workflows=shared))
-        elif spec.id == "Pinned-Dependencies":
-            results.append(pinned_dependencies(snapshot, spec.parameters, workflows=shared))
-        elif spec.id == "Dangerous-Workflow":
-            results.append(dangerous_workflow(snapshot, spec.parameters, workflows=shared))
+        if spec.id in _USES_WORKFLOWS:
+            results.append(_WORKFLOW_CHECKS[spec.id](snapshot, spec.parameters, workflows=shared))
         else:
             results.append(SECURITY_CHECKS[spec.id](snapshot, spec.parameters))
     return results
@@ -918,6 +1045,7 @@ __all__ = [
     "pinned_dependencies",
     "run_security_checks",
     "security_policy",
+    "security_spec_problems",
     "signed_releases",
     "token_permissions",
 ]
