@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chaoss_mcp.checks.governance import governance_spec_problems, run_governance_checks
 from chaoss_mcp.checks.snapshot import RepoSnapshot
 from chaoss_mcp.metrics._checks import Params, Value, caveats, sample
 from chaoss_mcp.metrics._checks import compute as _compute
 from chaoss_mcp.specs import CheckSpec
 
 ID = "governance_transparency"
-__all__ = ["ID", "Params", "Value", "caveats", "compute", "definition", "sample"]
+__all__ = ["ID", "Params", "Value", "caveats", "check_problems", "compute", "definition", "sample"]
 
 
 def compute(*, snapshot: RepoSnapshot, checks: Sequence[CheckSpec]) -> Value:
-    from chaoss_mcp.checks.governance import run_governance_checks
-
     return _compute(snapshot=snapshot, checks=checks, run=run_governance_checks)
+
+
+def check_problems(checks: Sequence[CheckSpec]) -> list[str]:
+    """Problems with the spec's ``checks`` (unknown ids or parameters), for validating specs at load time."""
+    return governance_spec_problems(checks)
 
 
 def definition(params: Params) -> dict[str, object]:
