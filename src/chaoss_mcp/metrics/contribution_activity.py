@@ -86,10 +86,6 @@ class Value(BaseModel):
     )
 
 
-def _month(moment: datetime) -> date:
-    return date(moment.year, moment.month, 1)
-
-
 def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
@@ -125,50 +121,64 @@ def compute(
     agents: AgentPolicy,
 ) -> Value:
     """Pure: no I/O, no clock. ``commits`` is the whole history up to as_of, so "new" can be judged."""
-    cache = IdentityCache(bots)
+    who_is = IdentityCache(bots).who
     tally = Tally()
     first_seen: dict[str, datetime] = {}
     dates: dict[str, list[datetime]] = {}
-    per_month: dict[date, tuple[int, set[str]]] = {}
-    middle = window.start + (window.end - window.start) / 2
-    halves = [0, 0]
+    month_commits: dict[tuple[int, int], int] = {}
+    month_people: dict[tuple[int, int], set[str]] = {}
+    start, end, exclude_bots = window.start, window.end, params.exclude_bots
+    middle = start + (end - start) / 2
+    first_half = second_half = 0
     bot_commits = merges = ai = 0
-    agent_memo: dict[Actor, bool] = {}
+    agent_memo: dict[int, tuple[Actor, bool]] = {}
 
     def is_agent(actor: Actor) -> bool:
-        found = agent_memo.get(actor)
-        if found is None:
-            found = agents.is_ai_agent(actor)
-            agent_memo[actor] = found
+        hit = agent_memo.get(id(actor))
+        if hit is not None and hit[0] is actor:
+            return hit[1]
+        found = agents.is_ai_agent(actor)
+        agent_memo[id(actor)] = (actor, found)
         return found
 
     for commit in commits:
         moment = commit.authored_at
-        if moment > window.end or commit.parents > 1:
-            if commit.parents > 1 and window.contains(moment):
+        if moment > end or commit.parents > 1:
+            if commit.parents > 1 and start <= moment <= end:
                 merges += 1
             continue
-        key, is_bot = cache.get(commit.author)
-        inside = moment >= window.start
+        who = who_is(commit.author)
+        key = who.key
+        inside = moment >= start
         if inside and (is_agent(commit.author) or any(is_agent(c) for c in commit.co_authors)):
             ai += 1
-        if is_bot:
+        if who.bot:
             if inside:
                 bot_commits += 1
-            if params.exclude_bots:
+            if exclude_bots:
                 continue
         earliest = first_seen.get(key)
-        if earliest is None or moment < earliest:
+        if earliest is None:
             first_seen[key] = moment
-        dates.setdefault(key, []).append(moment)
+            dates[key] = [moment]
+        else:
+            if moment < earliest:
+                first_seen[key] = moment
+            dates[key].append(moment)
         if not inside:
             continue
-        tally.add(key, commit.author)
-        halves[0 if moment < middle else 1] += 1
-        month = _month(moment)
-        count, people = per_month.get(month, (0, set()))
+        tally.add(key, who.name)
+        if moment < middle:
+            first_half += 1
+        else:
+            second_half += 1
+        slot = (moment.year, moment.month)
+        people = month_people.get(slot)
+        if people is None:
+            people = month_people[slot] = set()
+            month_commits[slot] = 0
         people.add(key)
-        per_month[month] = (count + 1, people)
+        month_commits[slot] += 1
 
     ranked = tally.ranked()
     total = sum(count for _, count in ranked)
@@ -196,16 +206,16 @@ def compute(
         else:
             casual += 1
 
-    change, trend = _trend(halves[0], halves[1], params.trend_threshold)
+    change, trend = _trend(first_half, second_half, params.trend_threshold)
     first_day, last_day = window.start.date(), window.end.date()
     by_period = []
     for month in _months(first_day, last_day):
-        count, people = per_month.get(month, (0, set()))
+        ym = (month.year, month.month)
         by_period.append(
             Period(
                 start=month,
-                commits=count,
-                contributors=len(people),
+                commits=month_commits.get(ym, 0),
+                contributors=len(month_people.get(ym, ())),
                 partial=month < first_day or _next_month(month) - timedelta(days=1) > last_day,
             )
         )
@@ -222,8 +232,8 @@ def compute(
         casual=casual,
         top1_share=round(ranked[0][1] / total, 4) if ranked else None,
         top3_share=round(sum(c for _, c in ranked[:3]) / total, 4) if ranked else None,
-        first_half_commits=halves[0],
-        second_half_commits=halves[1],
+        first_half_commits=first_half,
+        second_half_commits=second_half,
         trend_change=change,
         trend=trend,
         by_period=by_period,

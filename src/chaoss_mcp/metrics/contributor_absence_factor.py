@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
@@ -85,9 +86,13 @@ class Tally:
         self.commits: Counter[str] = Counter()
         self._names: dict[str, Counter[str]] = {}
 
-    def add(self, key: str, actor: Actor) -> None:
+    def add(self, key: str, name: str) -> None:
+        """One commit by ``key``, shown under ``name`` (``display_name`` of the commit's author)."""
         self.commits[key] += 1
-        self._names.setdefault(key, Counter())[display_name(actor)] += 1
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = Counter()
+        names[name] += 1
 
     def name(self, key: str) -> str:
         # The spelling used most often, alphabetical on ties, so reruns agree.
@@ -96,41 +101,63 @@ class Tally:
 
     def ranked(self) -> list[tuple[str, int]]:
         """(key, commits), most commits first, ties by shown name then key (stable across runs)."""
-        return sorted(self.commits.items(), key=lambda kv: (-kv[1], self.name(kv[0]), kv[0]))
+        shown = {key: self.name(key) for key in self.commits}
+        return sorted(self.commits.items(), key=lambda kv: (-kv[1], shown[kv[0]], kv[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """What the commit metrics need to know about one author, worked out once per distinct identity."""
+
+    key: str  # identity_key: one per person
+    bot: bool
+    name: str  # display_name: never an email address
 
 
 class IdentityCache:
-    """identity_key and is_bot per distinct actor: a history repeats a few identities many times."""
+    """identity_key, is_bot and display_name per distinct actor: a history repeats a few identities many
+    times. The git source shares one Actor object per identity, so the object's id answers first;
+    equal actors from other sources are found by value."""
 
     def __init__(self, bots: BotPolicy) -> None:
         self._bots = bots
-        self._keys: dict[Actor, tuple[str, bool]] = {}
+        self._by_value: dict[Actor, Who] = {}
+        self._by_id: dict[int, tuple[Actor, Who]] = {}  # holds the actor, so its id is not reused
+
+    def who(self, actor: Actor) -> Who:
+        hit = self._by_id.get(id(actor))
+        if hit is not None and hit[0] is actor:
+            return hit[1]
+        found = self._by_value.get(actor)
+        if found is None:
+            found = Who(identity_key(actor), self._bots.is_bot(actor), display_name(actor))
+            self._by_value[actor] = found
+        self._by_id[id(actor)] = (actor, found)
+        return found
 
     def get(self, actor: Actor) -> tuple[str, bool]:
-        found = self._keys.get(actor)
-        if found is None:
-            found = (identity_key(actor), self._bots.is_bot(actor))
-            self._keys[actor] = found
-        return found
+        who = self.who(actor)
+        return who.key, who.bot
 
 
 def compute(*, commits: Sequence[Commit], window: TimeWindow, params: Params, bots: BotPolicy) -> Value:
     """Pure: no I/O, no clock."""
     tally = Tally()
-    cache = IdentityCache(bots)
+    who_is = IdentityCache(bots).who
+    start, end, exclude_bots = window.start, window.end, params.exclude_bots
     bot_commits = merges = 0
     for commit in commits:
-        if not window.contains(commit.authored_at):
+        if not start <= commit.authored_at <= end:
             continue
         if commit.parents > 1:
             merges += 1
             continue
-        key, is_bot = cache.get(commit.author)
-        if is_bot:
+        who = who_is(commit.author)
+        if who.bot:
             bot_commits += 1
-            if params.exclude_bots:
+            if exclude_bots:
                 continue
-        tally.add(key, commit.author)
+        tally.add(who.key, who.name)
     total = sum(tally.commits.values())
     ranked = tally.ranked()
     top = [

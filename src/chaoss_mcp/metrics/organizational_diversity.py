@@ -93,37 +93,42 @@ def compute(
 ) -> Value:
     """Pure: no I/O, no clock. ``companies`` maps a GitHub login to its profile company."""
     by_login = {login.lower(): company for login, company in (companies or {}).items()}
-    cache = IdentityCache(bots)
-    memo: dict[Actor, tuple[str | None, AffiliationSource]] = {}
+    who_is = IdentityCache(bots).who
+    # Per distinct author: (organisation key, organisation as spelled, how it was found).
+    memo: dict[int, tuple[Actor, tuple[str | None, str | None, AffiliationSource]]] = {}
     org_commits: Counter[str] = Counter()
     org_people: dict[str, set[str]] = {}
     spellings: dict[str, Counter[str]] = {}
     sources: Counter[str] = Counter()
     people: set[str] = set()
+    start, end, exclude_bots = window.start, window.end, params.exclude_bots
     total = bot_commits = 0
     for commit in commits:
-        if commit.parents > 1 or not window.contains(commit.authored_at):
+        if commit.parents > 1 or not start <= commit.authored_at <= end:
             continue
-        key, is_bot = cache.get(commit.author)
-        if is_bot:
+        author = commit.author
+        who = who_is(author)
+        if who.bot:
             bot_commits += 1
-            if params.exclude_bots:
+            if exclude_bots:
                 continue
-        found = memo.get(commit.author)
-        if found is None:
-            login = login_of(commit.author)
-            found = affiliations.affiliation(commit.author, by_login.get(login) if login else None)
-            memo[commit.author] = found
-        org, source = found
+        hit = memo.get(id(author))
+        if hit is None or hit[0] is not author:
+            login = login_of(author)
+            org, source = affiliations.affiliation(author, by_login.get(login) if login else None)
+            hit = (author, (organization_key(org) if org is not None else None, org, source))
+            memo[id(author)] = hit
+        org_key, org, source = hit[1]
         total += 1
-        people.add(key)
+        people.add(who.key)
         sources[source] += 1
-        if org is None:
+        if org_key is None or org is None:
             continue
-        org_key = organization_key(org)
         org_commits[org_key] += 1
-        org_people.setdefault(org_key, set()).add(key)
-        spellings.setdefault(org_key, Counter())[org] += 1
+        if org_key not in org_people:
+            org_people[org_key], spellings[org_key] = set(), Counter()
+        org_people[org_key].add(who.key)
+        spellings[org_key][org] += 1
 
     def shown(org_key: str) -> str:
         names = spellings[org_key]
