@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from chaoss_mcp.metrics import contributor_absence_factor as caf
 from chaoss_mcp.metrics import organizational_diversity as od
 from chaoss_mcp.records import Actor, Commit
 from chaoss_mcp.sources.git import GIT_MISSING
+from chaoss_mcp.sources.git import history as history_module
 from chaoss_mcp.sources.git.history import iter_commits, read_commits, read_tags, repo_facts
 from chaoss_mcp.sources.github import parse
 from chaoss_mcp.window import TimeWindow
@@ -195,6 +197,24 @@ def test_a_spent_time_budget_stops_before_running_git(repo: Path) -> None:
     status: dict[str, object] = {}
     assert list(iter_commits(repo, deadline=time.monotonic() - 1, status=status)) == []
     assert status["complete"] is False
+
+
+def test_a_deadline_that_passes_mid_read_stops_git_and_keeps_what_was_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in for a git log that sends one record, then stalls.
+    record = "\x1f".join(["a" * 40, "", "Ada", "ada@example.com", "1767225600", "Ada", "ada@example.com"])
+    record += "\x1f1767225600\x1f\x1fstalled\n\0"
+    script = f"import sys, time; sys.stdout.buffer.write({record.encode()!r}); sys.stdout.flush(); time.sleep(30)"
+    real_spawn = history_module.spawn
+    monkeypatch.setattr(history_module, "spawn", lambda argv, env=None: real_spawn([sys.executable, "-c", script]))
+    started = time.monotonic()
+    history = read_commits(repo, deadline=started + 1.0)
+    assert time.monotonic() - started < 10
+    assert [c.message for c in history.commits] == ["stalled"]
+    assert not history.complete
+    assert history.incomplete_note is not None
+    assert history.incomplete_note.endswith("1 commit (the newest) was read, older ones are missing")
 
 
 def test_a_shallow_clone_is_flagged_and_holds_only_the_commits_it_fetched(tmp_path: Path, repo: Path) -> None:

@@ -311,7 +311,8 @@ def read_commits(
         history.complete = False
         history.incomplete_note = (
             f"the time budget stopped reading the git history after {time.monotonic() - started:.1f} s; "
-            f"{len(commits)} commits (the newest) were read, older ones are missing"
+            f"{len(commits)} commit{' (the newest) was' if len(commits) == 1 else 's (the newest) were'} read, "
+            "older ones are missing"
         )
     return history
 
