@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chaoss_mcp.errors import BadInputError
+from chaoss_mcp.errors import BadInputError, GitError
 from chaoss_mcp.sources.git.paths import check_within_roots, is_within, looks_like_local_path, resolve_local_repo
 from tests.gitrepo import C, make_repo, run, service_state
 
@@ -139,3 +139,14 @@ async def test_a_tool_call_on_a_path_outside_the_roots_is_refused_before_git_run
     async with service_state(tmp_path, allow_paths=(tmp_path / "repos",)) as state:
         with pytest.raises(BadInputError, match="--allow-path"):
             await run(state, "contributor_absence_factor", outside)
+
+
+@pytest.mark.anyio
+async def test_a_tool_call_without_git_on_path_says_to_install_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "project", [C()])
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    async with service_state(tmp_path) as state:
+        with pytest.raises(GitError, match="git is not installed or not on PATH; install git"):
+            await run(state, "contribution_activity", repo)
