@@ -53,13 +53,16 @@ def _required_when(value: Any, what: str) -> datetime:
 
 
 def actor(user: Any) -> Actor | None:
-    """A REST ``user`` object, or a GraphQL ``author`` (``login`` and ``__typename``)."""
+    """A REST ``user`` object (``login``, ``type``), or a GraphQL ``author`` (``login``, ``__typename``)."""
     if not isinstance(user, Mapping):
         return None
+    # Which API sent it, told by the keys present (GraphQL authors carry __typename): each API's object is
+    # then read only for the fields that API documents.
+    from_graphql = "__typename" in user.keys()  # noqa: SIM118 - asks which keys exist; reads no field
     login = user.get("login")
-    kind = user.get("type") or user.get("__typename")
+    kind = user.get("__typename") if from_graphql else user.get("type")
     actor_type = _TYPES.get(str(kind), "Unknown") if kind else "Unknown"
-    if isinstance(login, str) and actor_type == "Bot" and not login.endswith("[bot]") and "type" not in user:
+    if isinstance(login, str) and actor_type == "Bot" and from_graphql and not login.endswith("[bot]"):
         # GraphQL reports app bots without the [bot] suffix that REST uses; keep one spelling.
         login = f"{login}[bot]"
     return Actor(login=login if isinstance(login, str) else None, type=actor_type)
