@@ -521,3 +521,24 @@ async def test_tag_dates_are_the_same_with_and_without_a_token_when_the_last_tag
             values.append(result.structured_content)
     assert values[0] is not None and values[1] is not None
     assert values[0]["value"] == values[1]["value"]
+
+
+# -- frugality: a small version of benchmarks/github_collect.py ----------------------------------------
+async def test_project_health_with_a_token_needs_few_requests_cold_and_none_warm(tmp_path: Path) -> None:
+    shape = Shape(as_of=date(2026, 3, 31), window_items=300, older_items=300, people=80, seed=11)
+    data = build_synthetic("bench-org/busy", shape)
+    repo = data.repo("bench-org/busy")
+    w = Window.of(shape.as_of, 90)
+    in_window = [i for i in repo.issues.values() if i.created_at in w]
+    # A per-item REST collection needs at least one comments request per item and one reviews request per PR.
+    naive_floor = len(in_window) + sum(1 for i in in_window if i.is_pull)
+    with FakeGitHub(data) as gh:
+        async with client(settings(gh, tmp_path, token=TEST_TOKEN)) as c:
+            cold = await call(c, "project_health", repo="bench-org/busy", as_of="2026-03-31")
+            cold_requests = len(gh.requests)
+            warm = await call(c, "project_health", repo="bench-org/busy", as_of="2026-03-31")
+        assert len(gh.requests) == cold_requests
+    assert cold["provenance"]["complete"] is True and cold["status"] == "ok"
+    assert cold_requests == cold["provenance"]["requests"] <= 40
+    assert naive_floor >= 20 * cold_requests
+    assert warm["provenance"]["requests"] == 0 and warm["score"] == cold["score"]
