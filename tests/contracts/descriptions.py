@@ -338,23 +338,32 @@ def check_request(api: Api, method: str, url_path: str, query: Mapping[str, str]
     return problems
 
 
-def validate_body(api: Api, method: str, url_path: str, status: int, body: Json) -> list[str]:
-    """Problems with one response body against the documented response schema of its operation."""
+def body_errors(api: Api, method: str, url_path: str, status: int, body: Json) -> list[tuple[str, str, str]]:
+    """(operation, place, message) for each way a response body differs from its documented schema;
+    places have array indexes as ``N``, so one mistake repeated over a list is one entry."""
     import jsonschema
 
-    template = api.template(url_path[len(api.base_path) :])
+    template = api.template(url_path[len(api.base_path) :]) if url_path.startswith(api.base_path) else None
     op = api.operation(method, template) if template else None
     if op is None:
-        return [f"{method} {url_path}: not a documented operation in {api.name}"]
+        return [(f"{method} {url_path}", "", f"not a documented operation in {api.name}")]
     schema = api.response_schema(op, str(status))
     if schema is None:
-        return [f"{method} {template} ({op.id}): no JSON schema documented for status {status}"]
+        return [(op.id, "", f"no JSON schema documented for status {status}")]
     validator = jsonschema.Draft4Validator(api.json_schema(schema))
     out = []
-    for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))[:5]:
-        at = "/".join(str(p) for p in error.absolute_path) or "(body)"
-        out.append(f"{method} {template} ({op.id}) {status}: at {at}: {error.message[:300]}")
-    return out
+    for error in validator.iter_errors(body):
+        place = "/".join("N" if isinstance(p, int) else str(p) for p in error.absolute_path)
+        out.append((op.id, place, error.message[:200]))
+    return sorted(set(out))
+
+
+def validate_body(api: Api, method: str, url_path: str, status: int, body: Json) -> list[str]:
+    """Problems with one response body against the documented response schema of its operation."""
+    return [
+        f"{op} {status}: at {place or '(body)'}: {message}"
+        for op, place, message in body_errors(api, method, url_path, status, body)
+    ]
 
 
 # -- GraphQL -------------------------------------------------------------------------------------------
