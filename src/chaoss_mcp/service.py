@@ -370,7 +370,7 @@ def _protection(data: dict[str, Any] | None, branch: str) -> Any:
 
     if data is None:
         return None
-    if data.get("protected") is False and len(data) == 1:
+    if data == {"protected": False}:
         return BranchProtection(branch=branch, protected=False)
 
     def enabled(key: str) -> bool | None:

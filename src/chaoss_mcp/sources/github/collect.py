@@ -281,7 +281,7 @@ class GitHubCollector:
                         item_number=number, kind="issue_comment", author=parse.actor(c.get("author")), created_at=moment
                     )
                 )
-        for r in (node.get("reviews") or {}).get("nodes") or ():
+        for r in ((node.get("reviews") or {}).get("nodes") or ()) if pull else ():
             moment = parse.when(r.get("submittedAt"))
             state = str(r.get("state") or "")
             if moment is not None and state != "PENDING":
