@@ -504,11 +504,6 @@ async def test_without_releases_tags_stand_in_dated_by_their_commit(tmp_path: Pa
         assert value["latest"]["tag"] == "v1.1.0" and value["days_since_last"] == 28
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Without a token, tags are dated only from the commits of the window (collect.py tags()), so a tag "
-    "older than the window stays undated, while GraphQL dates every tag: the two paths disagree.",
-)
 async def test_tag_dates_are_the_same_with_and_without_a_token_when_the_last_tag_is_old(tmp_path: Path) -> None:
     d = tagged_data()
     del d.repo("octo-org/tagged").tags["v1.1.0"]

@@ -152,7 +152,7 @@ def test_drafts_are_counted_and_mentioned() -> None:
         bots=BOTS,
     )
     assert (value.open_during_window, value.drafts_open_during_window, value.ratio) == (2, 1, 0.5)
-    assert any("1 of the pull requests open in the window are drafts" in note for note in crcr.caveats(value))
+    assert any("1 of the pull requests open in the window is a draft" in note for note in crcr.caveats(value))
 
 
 def test_caveats_always_explain_reopened_pull_requests_and_flag_an_empty_window() -> None:

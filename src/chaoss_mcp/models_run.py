@@ -94,7 +94,7 @@ async def run_model(
     ]
     caveats: list[str] = []
     for r in results:
-        caveats.extend(r.caveats)
+        caveats.extend(c for c in r.caveats if c not in caveats and not c.startswith("The collection was cut short"))
     if not src.complete():
         caveats.insert(0, "The collection was cut short (time budget or limit); some figures cover only what was read.")
     return ModelResult(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chaoss_mcp import scoring
 from chaoss_mcp.budget import Call
-from chaoss_mcp.errors import BadInputError, BudgetExhaustedError
+from chaoss_mcp.errors import BadInputError, BudgetExhaustedError, RateLimitedError
 from chaoss_mcp.identity import AffiliationPolicy, AgentPolicy, BotPolicy
 from chaoss_mcp.metrics import REGISTRY
 from chaoss_mcp.metrics import (
@@ -48,7 +48,7 @@ from chaoss_mcp.results import MetricResult, RepositoryRef, Window
 from chaoss_mcp.sources.data import DataSource, GitData, GitHubData
 from chaoss_mcp.sources.git.clone import ensure_blobless_clone
 from chaoss_mcp.sources.git.paths import looks_like_local_path, resolve_local_repo
-from chaoss_mcp.sources.github.collect import GitHubCollector
+from chaoss_mcp.sources.github.collect import FIRST_RESPONSES, GitHubCollector
 from chaoss_mcp.sources.github.names import parse_repo
 from chaoss_mcp.specs import LoadedMetricSpec
 from chaoss_mcp.state import AppState
@@ -98,8 +98,8 @@ async def _run_ttfr(
     caveats = []
     if act.path == "graphql":
         caveats.append(
-            f"Responses were looked for among the first {20} comments and reviews of each item; a first human "
-            "reply later in a very long bot or author thread would be missed."
+            f"Responses were looked for among the first {FIRST_RESPONSES} comments and reviews of each item; a "
+            "first human reply later in a very long bot or author thread would be missed."
         )
     return Outcome(value, caveats=caveats, definition_extra=extra)
 
@@ -345,6 +345,7 @@ async def run_members(
     src = await open_source(state, repo, source, call, roots)
     results: list[MetricResult[Any]] = []
     failed: list[tuple[str, str]] = []
+    limited: RateLimitedError | None = None
     for metric_id in metric_ids:
         try:
             results.append(
@@ -357,6 +358,12 @@ async def run_members(
             raise
         except BudgetExhaustedError as exc:
             failed.append((metric_id, str(exc)))
+        except RateLimitedError as exc:
+            # The quota ran out part-way: the members already computed stand, the rest are listed as failed.
+            limited = exc
+            failed.append((metric_id, str(exc)))
+    if limited is not None and not results:
+        raise limited
     return src, results, failed
 
 

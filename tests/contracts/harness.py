@@ -476,17 +476,14 @@ async def _run_scenarios(server: ContractGitHub, tmp: Path) -> None:
         await snapshot_for(GitHubData(collector, client.settings.api_url), spec, window)  # type: ignore[arg-type]
         state = SimpleNamespace(settings=client.settings, github=client)
         await repository_overview(state, f"{OWNER}/{NAME}", Call(budget=Budget(600)))  # type: ignore[arg-type]
-    # Branch protection unreadable (404 without admin rights): the branch itself is read instead.
-    hidden = ContractGitHub(
-        server.api,
-        server.schema,
-        server.recording,
-        statuses={"/repos/{owner}/{repo}/branches/{branch}/protection": 404},
-        shapes=server.shapes,
-    )
-    client = _client(hidden, tmp, None)
-    collector = GitHubCollector(client, repo, Call(budget=Budget(600)))
-    await snapshot_for(GitHubData(collector, client.settings.api_url), spec, window)  # type: ignore[arg-type]
+    # Branch protection unreadable (404 without admin rights): the rulesets that apply are read instead,
+    # and where none can be read either, the branch itself.
+    protection = "/repos/{owner}/{repo}/branches/{branch}/protection"
+    for statuses in ({protection: 404}, {protection: 404, "/repos/{owner}/{repo}/rules/branches/{branch}": 404}):
+        hidden = ContractGitHub(server.api, server.schema, server.recording, statuses=statuses, shapes=server.shapes)
+        client = _client(hidden, tmp, None)
+        collector = GitHubCollector(client, repo, Call(budget=Budget(600)))
+        await snapshot_for(GitHubData(collector, client.settings.api_url), spec, window)  # type: ignore[arg-type]
     # Each parser on the answer it is written for, once as GitHub's examples fill it and once blank (zeros,
     # empty strings, false), so that every fallback after an ``or`` is read too. parse.pull has no collector.
     for blank in (False, True):

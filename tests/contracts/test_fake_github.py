@@ -65,6 +65,10 @@ def _paths(fake: Any) -> Iterator[str]:
         yield f"{base}/community/profile"
         yield f"{base}/license"
         yield f"{base}/branches/{branch}/protection"
+        yield f"{base}/branches/{branch}"
+        yield f"{base}/rules/branches/{branch}"
+        if repo.branches.get(branch):
+            yield f"{base}/commits/{repo.branches[branch]}"
 
 
 def _exchange(fake: Any) -> list[tuple[str, int, Any]]:

@@ -70,8 +70,9 @@ def test_the_activity_queries_cost_githubs_estimate_of_one_or_two_points(schema:
         name: descriptions.estimated_cost(descriptions.connections(schema, graphql.parse(text))[0])
         for name, text in collect.QUERIES.items()
     }
-    # issues: 1 + 100 (comments) requests; pull requests: 1 + 100 + 100 (comments, reviews); tags: 1
-    assert costs == {"issues": 1, "pull_requests": 2, "tags": 1}
+    # issues: 1 + 100 (comments) requests; pull requests: 1 + 100 + 100 (comments, reviews); tags: 1;
+    # merged: 1 + 30 (approving reviews of the last 30 merged pull requests)
+    assert costs == {"issues": 1, "pull_requests": 2, "tags": 1, "merged": 1}
 
 
 # -- the checks fail on wrong queries ---------------------------------------------------------------------

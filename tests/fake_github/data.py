@@ -214,6 +214,8 @@ class Repository:
     files: dict[str, str] = field(default_factory=dict)  # path at the default branch -> text
     community: CommunityProfile | None = None  # None: derived from files
     branch_protection: dict[str, BranchProtection] = field(default_factory=dict)
+    # branch name -> the ruleset rules that apply to it, as /rules/branches/{branch} lists them
+    rules: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     stats_pending: int | None = None  # 202 answers left before stats are "computed"; None: server default
     _idx: _RepoIndex | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -97,6 +97,9 @@ class Rest:
             (r"/community/profile", self.get_community),
             (r"/license", self.get_license),
             (r"/branches/(.+)/protection", self.get_protection),
+            (r"/branches/(.+)", self.get_branch),
+            (r"/rules/branches/(.+)", self.get_branch_rules),
+            (r"/commits/([^/]+)", self.get_commit),
             (r"/stats/contributors", self.get_stats_contributors),
         ]
         self.repo_routes = [(re.compile(p + "$"), h) for p, h in repo_routes]
@@ -942,6 +945,41 @@ class Rest:
             return error(404, "Branch not protected")
         url = f"{self.api}/repos/{repo.full_name}/branches/{branch}/protection"
         return Reply(body={"url": url, **prot})
+
+    def get_branch(self, repo: Repository, req: Request, branch: str) -> Reply:
+        sha = repo.branches.get(branch)
+        if sha is None:
+            return error(404, "Branch not found")
+        c = repo.commits.get(sha)
+        protected = branch in repo.branch_protection or bool(repo.rules.get(branch))
+        body: Json = {
+            "name": branch,
+            "commit": self.commit_json(repo, c) if c is not None else {"sha": sha},
+            "protected": protected,
+            "protection": {
+                "enabled": protected,
+                "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []},
+            },
+            "protection_url": f"{self.api}/repos/{repo.full_name}/branches/{branch}/protection",
+            "_links": {
+                "self": f"{self.api}/repos/{repo.full_name}/branches/{branch}",
+                "html": f"{self.html}/{repo.full_name}/tree/{branch}",
+            },
+        }
+        return Reply(body=body)
+
+    def get_branch_rules(self, repo: Repository, req: Request, branch: str) -> Reply:
+        source = {"ruleset_source_type": "Repository", "ruleset_source": repo.full_name, "ruleset_id": 1}
+        return Reply(items=[{**rule, **source} for rule in repo.rules.get(branch, [])])
+
+    def get_commit(self, repo: Repository, req: Request, ref: str) -> Reply:
+        sha = self.resolve_ref(repo, ref)
+        c = repo.commits.get(sha) if sha else None
+        if c is None:
+            return error(422, f"No commit found for SHA: {ref}")
+        return Reply(
+            body={**self.commit_json(repo, c), "files": [], "stats": {"total": 0, "additions": 0, "deletions": 0}}
+        )
 
     # ---- search --------------------------------------------------------------------------------
     def search_issues(self, req: Request) -> Reply:

@@ -132,11 +132,16 @@ def caveats(value: Value) -> list[str]:
         notes.append("No pull request was open at any time in the window, so there is no ratio to report.")
     if value.drafts_open_during_window:
         notes.append(
-            f"{value.drafts_open_during_window} of the pull requests open in the window are drafts; "
-            "they count as open, which lowers the ratio."
+            f"{value.drafts_open_during_window} of the pull requests open in the window "
+            f"{'is a draft' if value.drafts_open_during_window == 1 else 'are drafts'}; "
+            "drafts count as open, which lowers the ratio."
         )
     if value.bot_authored_excluded:
-        notes.append(f"{value.bot_authored_excluded} pull requests opened by bots were left out.")
+        notes.append(
+            f"{value.bot_authored_excluded} pull request{'' if value.bot_authored_excluded == 1 else 's'} "
+            "opened by bots "
+            f"{'was' if value.bot_authored_excluded == 1 else 'were'} left out."
+        )
     notes.append(
         "Pull request records show only their current state: a pull request that was closed and then "
         "reopened counts by its last close only, and draft status is today's."

@@ -208,7 +208,8 @@ def caveats(value: Value) -> list[str]:
         notes.append(f"Only prereleases were found ({value.prereleases} in the window); they are not counted.")
     elif value.prereleases:
         notes.append(
-            f"{value.prereleases} prereleases were published in the window; the definition says whether "
+            f"{value.prereleases} prerelease{' was' if value.prereleases == 1 else 's were'} published in the "
+            "window; the definition says whether "
             "they are counted."
         )
     notes.append(

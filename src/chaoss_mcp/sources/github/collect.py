@@ -19,8 +19,16 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import anyio
+
 from chaoss_mcp.budget import Call
-from chaoss_mcp.errors import AccessDeniedError, BudgetExhaustedError, EmptyRepositoryError, NotFoundError
+from chaoss_mcp.errors import (
+    AccessDeniedError,
+    BudgetExhaustedError,
+    EmptyRepositoryError,
+    NotFoundError,
+    RateLimitedError,
+)
 from chaoss_mcp.records import (
     ChangeRequest,
     Comment,
@@ -37,6 +45,11 @@ from chaoss_mcp.sources.github.names import RepoName
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
+
+PER_ITEM_CONCURRENCY = 4  # per-item REST requests in flight at once (GitHub asks clients not to flood it)
+QUOTA_RESERVE = 10  # without a token, per-item requests stop this far from the hourly quota's end
+REST_TAG_DATES = 10  # without a token, tags older than the window are dated one commit request each, this many
 
 FIRST_RESPONSES = 20  # first comments and reviews fetched per item in GraphQL; enough to find a reply
 
@@ -102,7 +115,23 @@ query Tags($owner: String!, $name: String!, $cursor: String) {
 }
 """
 
-QUERIES = {"issues": ISSUES_QUERY, "pull_requests": PULLS_QUERY, "tags": TAGS_QUERY}
+MERGED_QUERY = """
+query MergedPullRequests($owner: String!, $name: String!) {
+  rateLimit { cost remaining resetAt }
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: 30, states: [MERGED], orderBy: {field: UPDATED_AT, direction: DESC}) {
+      nodes {
+        number
+        author { __typename login }
+        mergedBy { __typename login }
+        reviews(first: 20, states: [APPROVED]) { nodes { author { __typename login } } }
+      }
+    }
+  }
+}
+"""
+
+QUERIES = {"issues": ISSUES_QUERY, "pull_requests": PULLS_QUERY, "tags": TAGS_QUERY, "merged": MERGED_QUERY}
 
 
 @dataclass
@@ -185,16 +214,59 @@ class GitHubCollector:
                     what=f"{kind.replace('_', ' ')}s of {self.repo}",
                 ):
                     out.comments.extend(c for c in (parse.comment(raw, kind) for raw in page) if c is not None)
-            for pr in out.change_requests:
-                if pr.created_at < since:
-                    continue
-                async for page in self.client.paginate(
-                    f"{self._base}/pulls/{pr.number}/reviews", call=self.call, what=f"reviews of #{pr.number}"
-                ):
-                    out.reviews.extend(r for r in (parse.review(raw, pr.number) for raw in page) if r is not None)
-        except BudgetExhaustedError as exc:
+            wanted = [pr.number for pr in out.change_requests if pr.created_at >= since]
+            numbers = wanted[: self.affordable(len(wanted))]
+            if len(numbers) < len(wanted):
+                self.complete = False
+                self.notes.append(
+                    f"reviews: read for {len(numbers)} of the window's {len(wanted)} pull requests; the others "
+                    "would use up the hourly quota GitHub allows without a token (set GITHUB_TOKEN)."
+                )
+            found, error = await self.each(numbers, self._reviews_of)
+            for reviews in found:
+                out.reviews.extend(reviews)
+            if error is not None:
+                raise error
+        except (BudgetExhaustedError, RateLimitedError) as exc:
             self._cut("issues, pull requests and responses", exc)
         return out
+
+    async def _reviews_of(self, number: int) -> list[Review]:
+        out: list[Review] = []
+        async for page in self.client.paginate(
+            f"{self._base}/pulls/{number}/reviews", call=self.call, what=f"reviews of #{number}"
+        ):
+            out.extend(r for r in (parse.review(raw, number) for raw in page) if r is not None)
+        return out
+
+    def affordable(self, wanted: int) -> int:
+        """How many of ``wanted`` per-item requests fit: all with a token; without one, the hourly quota
+        left (as GitHub last reported it) minus a reserve for the families still to read."""
+        remaining = self.call.stats.rate_limit_remaining
+        if self.client.has_token or remaining is None:
+            return wanted
+        return max(0, min(wanted, remaining - QUOTA_RESERVE))
+
+    async def each(self, items: list[T], fetch: Callable[[T], Awaitable[R]]) -> tuple[list[R], Exception | None]:
+        """``fetch`` for every item, a few at once; the results of those that finished, in item order, and
+        the first error (after which no new item starts)."""
+        results: dict[int, R] = {}
+        errors: list[Exception] = []
+        limiter = anyio.CapacityLimiter(PER_ITEM_CONCURRENCY)
+
+        async def one(index: int, item: T) -> None:
+            async with limiter:
+                if errors:
+                    return
+                try:
+                    results[index] = await fetch(item)
+                except Exception as exc:  # re-raised by the caller once every started fetch is done
+                    errors.append(exc)
+
+        async with anyio.create_task_group() as group:
+            for index, item in enumerate(items):
+                group.start_soon(one, index, item)
+        return [results[i] for i in sorted(results)], errors[0] if errors else None
 
     async def _graphql_pages(self, query: str, variables: dict[str, Any], what: str) -> AsyncIterator[dict[str, Any]]:
         """Yield each page's connection object, following ``pageInfo.endCursor``."""
@@ -360,11 +432,35 @@ class GitHubCollector:
                         for raw in page:
                             tag = parse.tag(raw)
                             out.append(tag.model_copy(update={"date": dated.get(tag.sha or "")}))
-            except BudgetExhaustedError as exc:
+                    out = await self._date_tags(out)
+            except (BudgetExhaustedError, RateLimitedError) as exc:
                 self._cut("tags", exc)
             return out
 
         return await self._once("tags", fetch)
+
+    async def _date_tags(self, tags: list[Tag]) -> list[Tag]:
+        """Date tags whose commit is not among the window's commits, one commit request each, for the first
+        few in GitHub's listing (newest names first): enough to date the last release before the window."""
+        undated = [t.sha for t in tags if t.date is None and t.sha]
+        shas = list(dict.fromkeys(undated))[: self.affordable(min(len(set(undated)), REST_TAG_DATES))]
+        found, error = await self.each(shas, self._commit_date)
+        dates = dict(zip(shas, found, strict=False))
+        left = sum(1 for t in tags if t.date is None and dates.get(t.sha or "") is None)
+        if left:
+            self.caveats.append(
+                f"{left} tag(s) outside the window's commits were left undated (without a token each costs "
+                "a request); with GITHUB_TOKEN every tag is dated."
+            )
+        out = [t if t.date is not None else t.model_copy(update={"date": dates.get(t.sha or "")}) for t in tags]
+        if error is not None:
+            self._cut("tags", error)
+        return out
+
+    async def _commit_date(self, sha: str) -> datetime | None:
+        response = await self.client.get(f"{self._base}/commits/{sha}", call=self.call, what=f"commit {sha[:12]}")
+        commit = parse.commit(response.data) if isinstance(response.data, dict) else None
+        return (commit.committed_at or commit.authored_at) if commit is not None else None
 
     # -- commits ----------------------------------------------------------------------------------
     async def commits(self, since: datetime, until: datetime) -> list[Commit]:
@@ -415,7 +511,7 @@ class GitHubCollector:
         return out
 
 
-RECENT_MERGED_PRS = 30  # as Scorecard's Code-Review: the last ~30 merged changes
+RECENT_MERGED_PRS = 30  # as Scorecard's Code-Review: the last ~30 merged changes (MERGED_QUERY's first: 30)
 MAINTAINER_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 
 
@@ -458,42 +554,68 @@ async def read_snapshot(
                 out.files[path] = raw.decode("utf-8", errors="replace")
         since = as_of - timedelta(days=recent_days)
         out.commits_recent = len(await collector.commits(since, as_of))
-        activity = 0
+        # Scorecard's Maintained counts issues (not pull requests) with maintainer activity in the window:
+        # opened by a maintainer or commented on by one. An issue opened in the window is answered when
+        # someone other than its author has commented.
         iso = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        maintained: set[int] = set()
+        commenters: dict[int, set[str]] = {}
         async for page in client.paginate(
             f"{base}/issues/comments", {"since": iso}, call=call, what=f"comments of {collector.repo}"
         ):
             for raw in page:
                 created = parse.when(raw.get("created_at"))
-                if created and since <= created <= as_of and raw.get("author_association") in MAINTAINER_ASSOCIATIONS:
-                    activity += 1
-        created_recent = answered = 0
+                number = _issue_number(raw.get("issue_url"))
+                if created is None or number is None or not since <= created <= as_of:
+                    continue
+                if raw.get("author_association") in MAINTAINER_ASSOCIATIONS:
+                    maintained.add(number)
+                who = parse.actor(raw.get("user"))
+                commenters.setdefault(number, set()).add((who.login or "") if who else "")
+        issues: set[int] = set()
+        opened: dict[int, str] = {}
         async for page in client.paginate(
             f"{base}/issues", {"state": "all", "since": iso}, call=call, what=f"issues of {collector.repo}"
         ):
             for raw in page:
+                if "pull_request" in raw:
+                    continue
+                number = int(raw["number"])
+                issues.add(number)
                 created = parse.when(raw.get("created_at"))
                 if created is None or not since <= created <= as_of:
                     continue
+                author = parse.actor(raw.get("user"))
+                opened[number] = (author.login or "") if author else ""
                 if raw.get("author_association") in MAINTAINER_ASSOCIATIONS:
-                    activity += 1
-                if "pull_request" not in raw:
-                    created_recent += 1
-                    answered += 1 if int(raw.get("comments") or 0) > 0 else 0
-        out.issue_activity_recent = activity
-        out.issues_answered_share = answered / created_recent if created_recent else None
+                    maintained.add(number)
+        out.issue_activity_recent = len(maintained & issues)
+        answered = sum(1 for n, author in opened.items() if commenters.get(n, set()) - {author})
+        out.issues_answered_share = answered / len(opened) if opened else None
         out.merged = await _recent_merged(collector)
         out.releases = (await collector.releases(as_of - timedelta(days=3650)))[: max(recent_releases, 1) * 2]
         out.protection, out.protection_reason = await _branch_protection(collector, branch)
-        profile = await _optional(collector, f"{base}/community/profile", "community profile")
-        if isinstance(profile, dict) and isinstance(profile.get("health_percentage"), int):
-            out.health = profile["health_percentage"]
-        pvr = await _optional(collector, f"{base}/private-vulnerability-reporting", "vulnerability reporting")
-        if isinstance(pvr, dict) and isinstance(pvr.get("enabled"), bool):
-            out.private_reporting = pvr["enabled"]
-    except BudgetExhaustedError as exc:
+        if client.settings.api_url.rstrip("/").endswith("/api/v3"):
+            collector.caveats.append(
+                "GitHub Enterprise Server has no community profile or private vulnerability reporting API: "
+                "the checks that would use them are judged from the repository's files alone."
+            )
+        else:
+            profile = await _optional(collector, f"{base}/community/profile", "community profile")
+            if isinstance(profile, dict) and isinstance(profile.get("health_percentage"), int):
+                out.health = profile["health_percentage"]
+            pvr = await _optional(collector, f"{base}/private-vulnerability-reporting", "vulnerability reporting")
+            if isinstance(pvr, dict) and isinstance(pvr.get("enabled"), bool):
+                out.private_reporting = pvr["enabled"]
+    except (BudgetExhaustedError, RateLimitedError) as exc:
         collector._cut("repository files and settings", exc)
     return out
+
+
+def _issue_number(url: object) -> int | None:
+    """The number at the end of an issue comment's ``issue_url`` (``.../issues/123``)."""
+    tail = str(url or "").rstrip("/").rpartition("/")[2]
+    return int(tail) if tail.isdigit() else None
 
 
 async def _optional(collector: GitHubCollector, path: str, what: str) -> Any:
@@ -505,6 +627,13 @@ async def _optional(collector: GitHubCollector, path: str, what: str) -> Any:
 
 
 async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
+    """The last merged pull requests with their author, who merged them and who approved them.
+
+    With a token, one GraphQL query. Without one, the closed-pulls listing (which carries no merger) and
+    one reviews listing per pull request, as many as the hourly quota allows.
+    """
+    if collector.client.has_token:
+        return await _recent_merged_graphql(collector)
     client, call, base = collector.client, collector.call, collector._base
     merged: list[dict[str, Any]] = []
     async for page in client.paginate(
@@ -516,22 +645,57 @@ async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
         merged.extend(p for p in page if isinstance(p, dict) and p.get("merged_at"))
         if len(merged) >= RECENT_MERGED_PRS:
             break
+    merged = merged[: collector.affordable(min(len(merged), RECENT_MERGED_PRS))]
+    if merged:
+        collector.caveats.append(
+            "Who merged each pull request is not in GitHub's REST listing, so merging someone else's change "
+            "does not count as a review here (with GITHUB_TOKEN it does)."
+        )
+    found, error = await collector.each([int(pr["number"]) for pr in merged], collector._reviews_of)
+    if error is not None:
+        raise error
     out: list[dict[str, Any]] = []
-    for pr in merged[:RECENT_MERGED_PRS]:
-        number = int(pr["number"])
-        approvers: list[str] = []
-        async for page in client.paginate(f"{base}/pulls/{number}/reviews", call=call, what=f"reviews of #{number}"):
-            for raw in page:
-                review = parse.review(raw, number)
-                if review and review.state == "APPROVED" and review.author and review.author.login:
-                    approvers.append(review.author.login)
+    for pr, reviews in zip(merged, found, strict=False):
         author = parse.actor(pr.get("user"))
+        approvers = [r.author.login for r in reviews if r.state == "APPROVED" and r.author and r.author.login]
         out.append(
             {
-                "number": number,
+                "number": int(pr["number"]),
                 "author": author.login if author else None,
                 "author_is_bot": bool(author and author.type == "Bot"),
-                "merged_by": None,  # the pulls listing does not carry merged_by
+                "merged_by": None,
+                "approvers": tuple(dict.fromkeys(approvers)),
+            }
+        )
+    return out
+
+
+async def _recent_merged_graphql(collector: GitHubCollector) -> list[dict[str, Any]]:
+    owner, _, name = (await collector.repository()).full_name.partition("/")
+    data = await collector.client.graphql(
+        MERGED_QUERY,
+        {"owner": owner, "name": name},
+        call=collector.call,
+        what=f"merged pull requests of {collector.repo}",
+    )
+    repository = data.get("repository")
+    if not isinstance(repository, dict):
+        raise NotFoundError(f"Repository {collector.repo} was not found, or the token cannot see it.")
+    out: list[dict[str, Any]] = []
+    for node in (repository.get("pullRequests") or {}).get("nodes") or ():
+        author = parse.actor(node.get("author"))
+        merger = parse.actor(node.get("mergedBy"))
+        approvers = [
+            who.login
+            for who in (parse.actor(r.get("author")) for r in (node.get("reviews") or {}).get("nodes") or ())
+            if who is not None and who.login
+        ]
+        out.append(
+            {
+                "number": int(node["number"]),
+                "author": author.login if author else None,
+                "author_is_bot": bool(author and author.type == "Bot"),
+                "merged_by": merger.login if merger else None,
                 "approvers": tuple(dict.fromkeys(approvers)),
             }
         )
@@ -539,16 +703,55 @@ async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
 
 
 async def _branch_protection(collector: GitHubCollector, branch: str) -> tuple[dict[str, Any] | None, str | None]:
-    data = await _optional(collector, f"{collector._base}/branches/{quote(branch, safe='')}/protection", "protection")
+    """Classic protection settings (readable with admin rights), else the rulesets that apply to the branch
+    (readable by anyone who can see the repository), else whether the branch is protected at all."""
+    base, quoted = collector._base, quote(branch, safe="")
+    data = await _optional(collector, f"{base}/branches/{quoted}/protection", "protection")
     if isinstance(data, dict) and data:
         return data, None
-    branch_info = await _optional(collector, f"{collector._base}/branches/{quote(branch, safe='')}", "branch")
+    rules = await _optional(collector, f"{base}/rules/branches/{quoted}", "branch rules")
+    if isinstance(rules, list) and any(isinstance(r, dict) for r in rules):
+        return _protection_from_rules([r for r in rules if isinstance(r, dict)]), None
+    branch_info = await _optional(collector, f"{base}/branches/{quoted}", "branch")
     if isinstance(branch_info, dict) and branch_info.get("protected") is False:
         return {"protected": False}, None
     return None, (
         "GitHub does not show branch protection settings to this token (reading them needs admin rights on "
         "the repository)."
     )
+
+
+def _protection_from_rules(rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """Ruleset rules in the shape of classic protection settings; the strictest rule of each kind wins.
+    Who may bypass a ruleset is not shown, so ``enforce_admins`` stays unknown."""
+    kinds = {r.get("type") for r in rules}
+    out: dict[str, Any] = {
+        "allow_force_pushes": {"enabled": "non_fast_forward" not in kinds},
+        "allow_deletions": {"enabled": "deletion" not in kinds},
+    }
+    for rule in rules:
+        parameters = rule.get("parameters")
+        p = parameters if isinstance(parameters, dict) else {}
+        if rule.get("type") == "pull_request":
+            seen = out.setdefault(
+                "required_pull_request_reviews",
+                {
+                    "required_approving_review_count": 0,
+                    "require_code_owner_reviews": False,
+                    "dismiss_stale_reviews": False,
+                    "require_last_push_approval": False,
+                },
+            )
+            seen["required_approving_review_count"] = max(
+                seen["required_approving_review_count"], int(p.get("required_approving_review_count") or 0)
+            )
+            seen["require_code_owner_reviews"] |= bool(p.get("require_code_owner_review"))
+            seen["dismiss_stale_reviews"] |= bool(p.get("dismiss_stale_reviews_on_push"))
+            seen["require_last_push_approval"] |= bool(p.get("require_last_push_approval"))
+        elif rule.get("type") == "required_status_checks":
+            seen = out.setdefault("required_status_checks", {"strict": False})
+            seen["strict"] |= bool(p.get("strict_required_status_checks_policy"))
+    return out
 
 
 @dataclass
