@@ -219,7 +219,7 @@ async def open_source(
         if source == "github":
             raise BadInputError(f"{repo!r} is a local path; give owner/name to read GitHub, or leave source out.")
         allowed = [*state.settings.allow_paths, *roots]
-        path = resolve_local_repo(repo, allowed)
+        path = await anyio.to_thread.run_sync(lambda: resolve_local_repo(repo, allowed))
         return GitData(path=path, call=call)
     name = parse_repo(repo, state.settings.web_host)
     if source == "git":
@@ -477,8 +477,9 @@ def _checks_runner(metric_id: str) -> Runner:
         caveats = ["Files are read at the current head of the default branch; as_of applies to activity counts."]
         if src.kind == "git":
             caveats.append(
-                "A local checkout shows files only: reviews, releases, branch protection and the community "
-                "profile need the GitHub source and are inconclusive here."
+                "A local checkout shows files and commits only: reviews, issue activity, releases and their "
+                "notes, branch protection and the community profile need the GitHub source; the checks that "
+                "depend on them are inconclusive here."
             )
         return Outcome(value, caveats=caveats)
 

@@ -143,7 +143,8 @@ class GitData:
             if history.shallow:
                 note = (
                     "This is a shallow clone: commits before its cut-off are missing, so counts, first "
-                    "contributions and the bus factor may be wrong. Run `git fetch --unshallow` for full history."
+                    "contributions and the contributor absence factor may be wrong. Run `git fetch --unshallow` "
+                    "for full history."
                 )
                 if note not in self.caveats:
                     self.caveats.append(note)
