@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time as time_
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -215,6 +216,40 @@ def test_the_call_command_exits_1_with_the_message_on_stderr(fake: FakeGitHub, t
     malformed = cli(fake, tmp_path / "cache", "repository_overview", "repo=a/b/c/d")
     assert malformed.returncode == 1 and "owner/name" in malformed.stderr
     assert "Traceback" not in missing.stderr + malformed.stderr
+
+
+# == issue 8: comparing projects ==========================================================================
+@pytest.mark.parametrize("token", [TEST_TOKEN, None])
+async def test_compare_projects_over_three_fake_repositories_gives_each_repositorys_own_result_in_budget(
+    fake: FakeGitHub, tmp_path: Path, token: str | None
+) -> None:
+    s = settings(fake, tmp_path / "compare", token=token).model_copy(update={"time_budget": 20.0})
+    repos = [COMMUNITY, "octo-org/widgets", "octo-org/secret"]
+    async with client(s) as c:
+        started = time_.monotonic()
+        compared = await call(c, "compare_projects", repos=repos, as_of=AS_OF.isoformat())
+        elapsed = time_.monotonic() - started
+    async with client(settings(fake, tmp_path / "alone", token=token)) as c:
+        alone = [await call(c, "project_health", repo=r, as_of=AS_OF.isoformat()) for r in repos[:2]]
+    assert elapsed < 20.0 + 5
+    rows = compared["rows"]
+    assert [r["repo"] for r in rows] == repos
+    for row, single in zip(rows[:2], alone, strict=True):
+        assert row["canonical"] == single["repository"]["canonical"]
+        assert (row["status"], row["score"], row["band"]) == (single["status"], single["score"], single["band"])
+        assert row["members"] == {m["metric"]: m["score"] for m in single["members"]} | {
+            e["metric"]: None for e in single["excluded"] if e["metric"] not in row["members"]
+        }
+    assert rows[0]["status"] == "ok" and rows[0]["score"] is not None
+    secret = rows[2]
+    if token is None:  # a private repository: an error row that says what to do, the others unharmed
+        assert secret["status"] == "error" and secret["canonical"] is None and secret["score"] is None
+        assert "octo-org/secret" in secret["error"] and "GITHUB_TOKEN" in secret["error"]
+        assert compared["incomplete_rows"] >= 1
+    else:  # the token sees it: an empty repository, inconclusive rather than an error or zeros
+        assert secret["status"] == "inconclusive" and secret["canonical"] == "octo-org/secret"
+        assert secret["score"] is None and secret["error"] is None
+    assert compared["as_of"] == AS_OF.isoformat()
 
 
 # == issue 4: Starter Project Health, checked against the fake's own data ==============================
