@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -267,6 +269,12 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
     seen: set[object] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain name, not a list or a mapping", key_node.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
@@ -321,11 +329,68 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[str, dict[str, Any]] | 
     except yaml.YAMLError as exc:
         problems.add(path, "", f"YAML syntax error: {exc}")
         return None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # A scalar PyYAML recognises but cannot build: a date like 2026-02-30, an integer with
+        # thousands of digits. Its own message names the value.
+        problems.add(path, "", f"YAML value that cannot be read ({str(exc)[:100]})")
+        return None
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
         problems.add(path, "", f"expected a mapping of keys at the top level, got {got}")
         return None
+    unusable = _structure_problem(data)
+    if unusable is not None:
+        problems.add(path, *unusable)
+        return None
     return text, data
+
+
+MAX_SPEC_VALUES = 100_000  # the largest built-in spec holds a few hundred
+MAX_SPEC_DEPTH = 32  # built-in specs nest 5 levels deep
+_MAX_EXACT_INT = 2**53  # beyond this JSON (and so the spec hash) cannot carry an integer exactly
+
+
+def _structure_problem(data: object) -> tuple[str, str] | None:
+    """(field, problem) for parsed YAML that no spec can hold, before it is hashed or validated.
+
+    Keys must be text; values JSON-like (dates allowed); and the whole bounded, so that YAML aliases
+    (an anchor repeated by reference, or an alias inside its own anchor) cannot make hashing or
+    validation run out of time or memory.
+    """
+    stack: list[tuple[object, tuple[int | str, ...]]] = [(data, ())]
+    count = 1
+    while stack:
+        node, where = stack.pop()
+        if len(where) > MAX_SPEC_DEPTH:
+            return _loc(where), f"nested more than {MAX_SPEC_DEPTH} levels deep"
+        children: list[tuple[object, tuple[int | str, ...]]] = []
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    kind = "null" if key is None else type(key).__name__
+                    return _loc(where), f"a key of type {kind} ({_short(key)}); keys are names: quote it"
+                children.append((value, (*where, key)))
+        elif isinstance(node, list):
+            children = [(value, (*where, i)) for i, value in enumerate(node)]
+        elif isinstance(node, bool) or node is None or isinstance(node, str | date):
+            continue
+        elif isinstance(node, int):
+            if abs(node) > _MAX_EXACT_INT:
+                return _loc(where), "an integer too large to be a spec value (beyond 2**53)"
+        elif isinstance(node, float):
+            if math.isnan(node):
+                return _loc(where), "not a number (.nan); give a number"
+        else:
+            return _loc(where), f"a YAML {type(node).__name__}, which the spec format has no use for"
+        count += len(children)
+        if count > MAX_SPEC_VALUES:
+            return (
+                "",
+                f"holds more than {MAX_SPEC_VALUES:,} values once YAML aliases are expanded "
+                "(an alias repeats its anchor's whole content; one inside its own anchor repeats forever)",
+            )
+        stack.extend(children)
+    return None
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -347,7 +412,10 @@ def _loc(parts: Iterable[int | str]) -> str:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer with more digits than Python converts to text
+        return f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -376,6 +444,13 @@ def _placeholders(template: str) -> list[str] | None:
         return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError:
         return None
+
+
+def _formatted(template: str) -> bool:
+    """True when a placeholder in a well-formed template carries a format spec or a !conversion."""
+    return any(
+        name is not None and (spec or conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+    )
 
 
 def _check_bands(
@@ -455,6 +530,10 @@ def _check_interpretation(
     for name in names:
         if name not in allowed:
             problems.add(path, where, f"unknown placeholder {{{name}}} (allowed: {', '.join(sorted(allowed))})")
+    if _formatted(band.interpretation):
+        # The figures arrive as formatted text: a format spec such as {value:>99999999} or {value:d}
+        # would fail (or exhaust memory) only when a result is scored.
+        problems.add(path, where, "placeholders take no format spec or conversion: write {value}, not {value:...}")
     used = set(names)
     # The reason sentence must state the figure, the date and the threshold crossed.
     if "value" not in used:

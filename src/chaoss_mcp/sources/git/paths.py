@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,11 +41,44 @@ def looks_like_local_path(text: str) -> bool:
 
 def _text_to_path(text: str) -> Path:
     if text.lower().startswith("file://"):
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # an unclosed [IPv6] bracket, or a host that NFKC turns into delimiters
+            raise BadInputError(f"{_shown(text)} is not a valid file:// URL; give a local path instead.") from None
         if parts.netloc not in ("", "localhost"):
-            raise BadInputError(f"{text!r} names a file on another host ({parts.netloc}); give a local path instead.")
-        return Path(unquote(parts.path))
-    return Path(text).expanduser()
+            raise BadInputError(
+                f"{_shown(text)} names a file on another host ({parts.netloc[:80]}); give a local path instead."
+            )
+        path = Path(unquote(parts.path))
+    else:
+        try:
+            path = Path(text).expanduser()
+        except (RuntimeError, KeyError):  # ~user for a user this machine does not know
+            raise BadInputError(f"{_shown(text)} starts with ~ but names no known home directory.") from None
+    try:
+        os.fsencode(path)  # a lone surrogate, or a NUL that a file:// URL spelled as %00
+        if "\0" in str(path):
+            raise ValueError("NUL")
+    except (UnicodeError, ValueError):
+        raise BadInputError(f"{_shown(text)} is not a usable file name; give a plain directory path.") from None
+    return path
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _stat_kind(path: Path) -> str:
+    """'dir', 'file' or 'missing'; any other failure (a name too long, no permission) is a BadInputError."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "missing"
+    except OSError as exc:
+        raise BadInputError(f"{path} cannot be read ({exc.strerror or exc}); check the path.") from None
+    return "dir" if stat.S_ISDIR(mode) else "file"
 
 
 def _realpath(path: Path) -> Path:
@@ -83,9 +117,10 @@ def resolve_local_repo(path_text: str, allowed_roots: Sequence[Path], *, deadlin
     if len(text) > MAX_PATH_CHARS:
         raise BadInputError(f"The repository path is longer than {MAX_PATH_CHARS} characters; give a shorter path.")
     resolved = check_within_roots(_text_to_path(text), allowed_roots)
-    if not resolved.exists():
+    kind = _stat_kind(resolved)
+    if kind == "missing":
         raise BadInputError(f"{resolved} does not exist; check the path (it is read on the server's machine).")
-    if not resolved.is_dir():
+    if kind != "dir":
         raise BadInputError(f"{resolved} is a file, not a directory; give the repository's directory.")
     top = _realpath(locate_repository(resolved, deadline=deadline).path)
     if top != resolved and not is_within(top, allowed_roots):

@@ -58,14 +58,22 @@ def parse_repo(text: object, web_host: str = "github.com") -> RepoName:
             raise BadInputError(f"{shown!r} is not a repository reference. {_hint(web_host)}")
         host = host_part
     elif "://" in raw:
-        parts = urlsplit(raw)
+        try:
+            parts = urlsplit(raw)
+            port = parts.port
+        except ValueError:
+            # A port that is not a number in 0-65535, an unclosed [IPv6] bracket, or a host whose
+            # characters turn into URL delimiters under NFKC normalisation: never a forge URL.
+            raise BadInputError(
+                f"{shown!r} is not a valid URL (its host or port cannot be read). {_hint(web_host)}"
+            ) from None
         if parts.scheme not in ("https", "http", "ssh", "git"):
             raise BadInputError(f"{shown!r} uses an unsupported scheme. {_hint(web_host)}")
         if parts.query or parts.fragment or parts.password or (parts.username and parts.scheme != "ssh"):
             raise BadInputError(f"{shown!r} must not carry credentials, a query or a fragment. {_hint(web_host)}")
         host = parts.hostname
-        if parts.port is not None and parts.scheme != "ssh":
-            host = f"{host}:{parts.port}"
+        if port is not None and parts.scheme != "ssh":
+            host = f"{host}:{port}"
         path = parts.path
     else:
         path = raw
