@@ -109,3 +109,34 @@ def test_a_broken_spec_stops_the_server_at_start_up_naming_the_file(tmp_path: Pa
     assert done.stdout == ""  # stdout is the protocol: nothing else ever goes there
     assert "release_frequency.yaml" in done.stderr and "directoin" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _unknown_check_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "checks-specs"
+    (folder / "metrics").mkdir(parents=True)
+    text = (builtin_specs_dir() / "metrics" / "security_practices.yaml").read_text()
+    assert "id: Binary-Artifacts" in text
+    (folder / "metrics" / "security_practices.yaml").write_text(
+        text.replace("id: Binary-Artifacts", "id: Binary-Artefacts")
+    )
+    return folder
+
+
+def test_a_spec_naming_a_check_the_code_does_not_have_fails_validation_and_stops_the_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _unknown_check_dir(tmp_path)
+    assert cli.main(["specs", "validate", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "security_practices.yaml: checks:" in err and "Binary-Artefacts" in err
+    done = subprocess.run(
+        [sys.executable, "-m", "chaoss_mcp", "--specs", str(folder)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "security_practices.yaml: checks:" in done.stderr and "Binary-Artefacts" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _specs_command(ns: argparse.Namespace) -> int:
     from chaoss_mcp.metrics import params_models
     from chaoss_mcp.specs import describe, load_specs, validate_dir
+    from chaoss_mcp.state import check_spec_problems
 
     if ns.specs_command == "validate":
         failed = False
@@ -131,6 +132,8 @@ def _specs_command(ns: argparse.Namespace) -> int:
                 failed = True
                 continue
             problems = validate_dir(folder, params_models())
+            if not problems:
+                problems = check_spec_problems(load_specs((folder,), params_models()), under=folder)
             for line in problems:
                 print(line, file=sys.stderr)
             failed = failed or bool(problems)
