@@ -28,6 +28,7 @@ def base_data() -> FakeData:
     d = FakeData()
     for login in ("alice", "bob", "carol", "dave"):
         d.add_user(login)
+    d.add_user("stale[bot]", "Bot")
     d.add_user("octo-org", "Organization")
     return d
 
@@ -111,9 +112,10 @@ def maintained_data() -> FakeData:
         d.add_comment(r, 1, author="carol", created_at=f"2026-06-02T{hour}:00:00Z", body="Looking.")
     # 2: opened by the maintainer, no comments: maintainer activity, not answered.
     d.add_issue(r, "Plan the next release", author="carol", created_at="2026-06-03T10:00:00Z")
-    # 3: dave talks to himself: neither maintained nor answered.
+    # 3: dave talks to himself, and a bot chimes in: neither maintained nor answered.
     d.add_issue(r, "Feature idea", author="dave", created_at="2026-06-04T10:00:00Z")
     d.add_comment(r, 3, author="dave", created_at="2026-06-04T11:00:00Z", body="Bump.")
+    d.add_comment(r, 3, author="stale[bot]", created_at="2026-06-04T12:00:00Z", body="Marked stale.")
     # 4: a pull request the maintainer commented on: not an issue.
     d.add_pull(r, "Docs", author="bob", created_at="2026-06-05T10:00:00Z")
     d.add_comment(r, 4, author="carol", created_at="2026-06-05T11:00:00Z", body="Thanks.")

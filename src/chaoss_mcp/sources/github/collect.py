@@ -556,7 +556,7 @@ async def read_snapshot(
         out.commits_recent = len(await collector.commits(since, as_of))
         # Scorecard's Maintained counts issues (not pull requests) with maintainer activity in the window:
         # opened by a maintainer or commented on by one. An issue opened in the window is answered when
-        # someone other than its author has commented.
+        # someone other than its author, and not a bot, has commented.
         iso = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         maintained: set[int] = set()
         commenters: dict[int, set[str]] = {}
@@ -564,14 +564,13 @@ async def read_snapshot(
             f"{base}/issues/comments", {"since": iso}, call=call, what=f"comments of {collector.repo}"
         ):
             for raw in page:
-                created = parse.when(raw.get("created_at"))
-                number = _issue_number(raw.get("issue_url"))
-                if created is None or number is None or not since <= created <= as_of:
+                comment = parse.comment(raw, "issue_comment")
+                if comment is None or not since <= comment.created_at <= as_of:
                     continue
                 if raw.get("author_association") in MAINTAINER_ASSOCIATIONS:
-                    maintained.add(number)
-                who = parse.actor(raw.get("user"))
-                commenters.setdefault(number, set()).add((who.login or "") if who else "")
+                    maintained.add(comment.item_number)
+                if comment.author is not None and comment.author.type != "Bot":  # a bot's greeting is no answer
+                    commenters.setdefault(comment.item_number, set()).add(comment.author.login or "")
         issues: set[int] = set()
         opened: dict[int, str] = {}
         async for page in client.paginate(
@@ -610,12 +609,6 @@ async def read_snapshot(
     except (BudgetExhaustedError, RateLimitedError) as exc:
         collector._cut("repository files and settings", exc)
     return out
-
-
-def _issue_number(url: object) -> int | None:
-    """The number at the end of an issue comment's ``issue_url`` (``.../issues/123``)."""
-    tail = str(url or "").rstrip("/").rpartition("/")[2]
-    return int(tail) if tail.isdigit() else None
 
 
 async def _optional(collector: GitHubCollector, path: str, what: str) -> Any:
