@@ -48,7 +48,8 @@ SECONDARY_MESSAGE = (
     "If you reach out to GitHub Support for help, please include the request ID {rid}."
 )
 
-Action = Literal["respond", "drop_before", "drop_mid_body", "truncate", "invalid_json", "html"]
+Action = Literal["respond", "drop_before", "drop_mid_body", "truncate", "invalid_json", "html", "trickle"]
+TRICKLE_PIECES = 20
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Fault:
     body: Any = None
     delay: float = 0.0
     action: Action = "respond"
+    spread: float = 0.0  # ``trickle``: seconds over which the body is sent
 
     @classmethod
     def error(cls, status: int, message: str = "Server Error", headers: Mapping[str, str] | None = None) -> Fault:
@@ -98,6 +100,12 @@ class Fault:
     @classmethod
     def slow(cls, seconds: float) -> Fault:
         return cls(delay=seconds)
+
+    @classmethod
+    def trickle(cls, seconds: float) -> Fault:
+        """The real answer on time, its body sent in small pieces over ``seconds``: each read is quick, the whole
+        is slow (what defeats a per-read timeout)."""
+        return cls(action="trickle", spread=seconds)
 
     @classmethod
     def drop(cls) -> Fault:
@@ -482,6 +490,10 @@ class FakeGitHub:
                 self._record(h, path, query, status, parsed_body)
                 self._send(h, status, headers, body, cut=True)
                 return
+            elif fault.action == "trickle":
+                self._record(h, path, query, status, parsed_body)
+                self._send(h, status, headers, body, spread=fault.spread)
+                return
         self._record(h, path, query, status, parsed_body)
         self._send(h, status, headers, body)
 
@@ -685,7 +697,16 @@ class FakeGitHub:
         out = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         return status, out, json.dumps(body, separators=(",", ":")).encode()
 
-    def _send(self, h: _Handler, status: int, headers: Mapping[str, str], body: bytes, *, cut: bool = False) -> None:
+    def _send(
+        self,
+        h: _Handler,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        cut: bool = False,
+        spread: float = 0.0,
+    ) -> None:
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
         hdrs = {
             "Server": "GitHub.com",
@@ -705,6 +726,15 @@ class FakeGitHub:
                 h.wfile.write(head + body[: max(1, len(body) // 2)])
                 h.wfile.flush()
                 self._drop(h)
+                return
+            if spread and send_body:
+                h.wfile.write(head)
+                h.wfile.flush()
+                step = -(-len(body) // TRICKLE_PIECES)
+                for start in range(0, len(body), step):
+                    time.sleep(spread / TRICKLE_PIECES)
+                    h.wfile.write(body[start : start + step])
+                    h.wfile.flush()
                 return
             h.wfile.write(payload)  # one write: headers and body in one segment
             h.wfile.flush()

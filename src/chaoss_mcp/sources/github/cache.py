@@ -163,6 +163,10 @@ class HttpCache:
         )
         self.stores += 1
 
+    def delete(self, key: str) -> None:
+        """Forget one entry (one that could not be read back)."""
+        self._run("DELETE FROM responses WHERE key = ?", (key,))
+
     def touch(self, key: str) -> None:
         """A 304 confirmed the entry: it is fresh again."""
         self._run("UPDATE responses SET stored_at = ? WHERE key = ?", (self._now(), key))

@@ -11,6 +11,7 @@ import json
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -30,7 +31,7 @@ from chaoss_mcp.errors import (
     UnavailableError,
 )
 from chaoss_mcp.sources.github import sansio
-from chaoss_mcp.sources.github.cache import HttpCache, cache_key, token_identity
+from chaoss_mcp.sources.github.cache import Entry, HttpCache, cache_key, token_identity
 
 log = logging.getLogger(__name__)
 
@@ -134,22 +135,25 @@ class GitHubClient:
                 )
             self._resource_exhausted(resource)
             call.budget.check(f"fetching {what}")
-            timeout = min(self.settings.http_timeout, max(0.1, call.budget.remaining()))
             try:
-                async with self._limiter:
+                async with self._slot(call, what):
+                    # Measured once a slot is free: waiting for one must not extend the call past its budget.
+                    timeout = min(self.settings.http_timeout, max(0.1, call.budget.remaining()))
                     log.debug("%s %s", method, url)
-                    response = await self._http.request(method, url, headers=headers, content=content, timeout=timeout)
-                    body = response.content
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    # httpx's timeout bounds each read, not the exchange: a body that trickles in could
+                    # outlast both the timeout and the budget, so the whole exchange gets one deadline.
+                    with anyio.fail_after(timeout):
+                        response = await self._http.request(
+                            method, url, headers=headers, content=content, timeout=timeout
+                        )
+                        body = response.content
+            except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
                 call.stats.requests += 1
-                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+                kind = "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
                 error = UnavailableError(
                     f"The request to GitHub for {what} {kind} after {attempt + 1} attempts. Try again shortly."
                 )
-                if call.budget.expired():
-                    raise BudgetExhaustedError(
-                        f"The time budget of {call.budget.seconds:g} s ran out while fetching {what}."
-                    ) from None
+                call.budget.check(f"fetching {what}")  # an exchange cut off by the budget: say so, and what to do
                 await self._maybe_retry(
                     sansio.Retry(sansio.transient_delay(attempt, self._jitter()), kind, error),
                     attempt,
@@ -193,6 +197,21 @@ class GitHubClient:
                 continue
             return response, body, url
 
+    @asynccontextmanager
+    async def _slot(self, call: Call, what: str) -> AsyncIterator[None]:
+        """One of the ``max_concurrency`` request slots, waited for no longer than the call's budget."""
+        with anyio.move_on_after(call.budget.remaining()) as waiting:
+            await self._limiter.acquire()
+        if waiting.cancelled_caught:
+            raise BudgetExhaustedError(
+                f"The time budget of {call.budget.seconds:g} s ran out while waiting to fetch {what} "
+                "(other calls were using every connection). Call again, or raise CHAOSS_MCP_TIME_BUDGET."
+            )
+        try:
+            yield
+        finally:
+            self._limiter.release()
+
     async def _maybe_retry(self, retry: sansio.Retry, attempt: int, call: Call, cap: int | None) -> None:
         if cap is not None and attempt >= cap:
             raise retry.error
@@ -201,6 +220,19 @@ class GitHubClient:
         call.stats.retries += 1
         log.info("retrying after %.1f s (%s)", retry.after, retry.why)
         await self._sleep(retry.after)
+
+    def _cached(self, key: str) -> tuple[Entry, Any] | None:
+        """The cache entry for ``key`` and its decoded body; an entry that is not JSON is dropped, never served."""
+        entry = self._cache.get(key) if self._cache is not None else None
+        if entry is None:
+            return None
+        try:
+            return entry, json.loads(entry.body) if entry.body else None
+        except (ValueError, UnicodeDecodeError):
+            log.warning("dropping an unreadable cache entry for %s", entry.url)
+            if self._cache is not None:
+                self._cache.delete(key)
+            return None
 
     def _headers(self, accept: str) -> dict[str, str]:
         return sansio.request_headers(self._token, accept)
@@ -222,17 +254,23 @@ class GitHubClient:
         call: Call,
         what: str,
         accept: str = sansio.ACCEPT_JSON,
+        accepted_ok: bool = False,
     ) -> Response:
-        """GET with the cache: fresh entries answer without a request; stale ones are revalidated."""
+        """GET with the cache: fresh entries answer without a request; stale ones are revalidated.
+
+        A 202 Accepted (GitHub still preparing the answer) is returned only when ``accepted_ok``
+        (the statistics endpoints, which poll); anywhere else it is not the resource and is refused.
+        """
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url(path_or_url, params)
         key = cache_key("GET", url, accept, self._identity)
-        entry = self._cache.get(key) if self._cache is not None else None
+        cached = self._cached(key)
+        entry, stored = cached if cached is not None else (None, None)
         now = datetime.now(UTC).timestamp()
         if entry is not None and entry.age(now) < self.settings.cache_ttl:
             call.stats.cache_hits += 1
             if self._cache is not None:
                 self._cache.hits += 1
-            return Response(self._decode(entry.body, what), entry.url, entry.next_link, 200, "cache")
+            return Response(stored, entry.url, entry.next_link, 200, "cache")
         headers = self._headers(accept)
         if entry is not None:
             if entry.etag:
@@ -246,7 +284,12 @@ class GitHubClient:
                 if self._cache is not None:
                     self._cache.revalidated += 1
                     self._cache.touch(key)
-                return Response(self._decode(entry.body, what), entry.url, entry.next_link, 304, "revalidated")
+                return Response(stored, entry.url, entry.next_link, 304, "revalidated")
+            if response.status_code == 202 and not accepted_ok:
+                raise StillComputingError(
+                    f"GitHub answered 202 Accepted for {what}: it is still preparing the data and sent none. "
+                    "Try again in a minute."
+                )
             try:
                 data = self._decode(body, what)
                 break
@@ -299,7 +342,7 @@ class GitHubClient:
         """Statistics endpoints answer 202 while GitHub computes them: poll with back-off in the budget."""
         delay = 1.0
         for _ in range(polls):
-            response = await self.get(path, call=call, what=what)
+            response = await self.get(path, call=call, what=what, accepted_ok=True)
             if response.status != 202:
                 return response.data
             if delay > call.budget.remaining():
@@ -318,21 +361,29 @@ class GitHubClient:
         payload = json.dumps({"query": query, "variables": dict(variables)}, sort_keys=True).encode()
         url = self.settings.graphql_url
         key = cache_key("POST", url, "graphql", self._identity, payload)
-        entry = self._cache.get(key) if self._cache is not None else None
-        if entry is not None and entry.age(datetime.now(UTC).timestamp()) < self.settings.cache_ttl:
+        cached = self._cached(key)
+        if cached is not None and cached[0].age(datetime.now(UTC).timestamp()) < self.settings.cache_ttl:
             call.stats.cache_hits += 1
             if self._cache is not None:
                 self._cache.hits += 1
-            cached = self._decode(entry.body, what)
-            return cached if isinstance(cached, dict) else {}
+            return cached[1] if isinstance(cached[1], dict) else {}
         headers = self._headers(sansio.ACCEPT_JSON)
         headers["Content-Type"] = "application/json"
         attempt = 0
+        unreadable = 0
         while True:
             response, body, _ = await self._send(
                 "POST", url, call=call, what=what, headers=headers, content=payload, resource="graphql"
             )
-            data = self._decode(body, what)
+            try:
+                data = self._decode(body, what)
+            except UnavailableError:
+                # As for REST: a truncated or HTML body with a 2xx status gets one more try.
+                unreadable += 1
+                if unreadable > 1 or call.budget.remaining() < 1:
+                    raise
+                call.stats.retries += 1
+                continue
             lowered = {k.lower(): v for k, v in response.headers.items()}
             decision = sansio.decide_graphql(data, lowered, attempt=attempt, what=what)
             if isinstance(decision, sansio.Retry):

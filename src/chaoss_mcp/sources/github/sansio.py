@@ -235,8 +235,15 @@ def decide_graphql(data: object, headers: Mapping[str, str], *, attempt: int, wh
                 f"GitHub's GraphQL rate limit is used up; it resets at {_hhmm(limit.reset)}. Try again after that.",
                 reset_at=limit.reset,
             )
+        # Points left but fewer than the query costs, or a secondary limit: say when the hour's quota resets.
+        quota = (
+            f" ({limit.remaining} {'point is' if limit.remaining == 1 else 'points are'} left this hour; "
+            f"the quota resets at {_hhmm(limit.reset)})"
+            if limit is not None
+            else ""
+        )
         error = RateLimitedError(
-            "GitHub's GraphQL rate limit stopped the collection. Wait a minute and try again.", secondary=True
+            f"GitHub's GraphQL rate limit stopped the collection{quota}. Wait a minute and try again.", secondary=True
         )
         if attempt >= MAX_SECONDARY_RETRIES:
             raise error
