@@ -550,8 +550,10 @@ def test_public_keys_load_from_pem_text_base64_and_files(tmp_path: Path) -> None
     pem_file.write_text(public_key_pem(KEY))
     b64_file = tmp_path / "key.b64"
     b64_file.write_text(public_key_base64(KEY) + "\n")
-    for source in (public_key_pem(KEY), public_key_base64(KEY), pem_file, str(pem_file), b64_file):
+    for source in (public_key_pem(KEY), public_key_base64(KEY), pem_file, b64_file):
         assert key_id(load_public_key(source)) == expected, source
+    with pytest.raises(BadInputError, match="neither PEM"):  # text is never taken for a file name
+        load_public_key(str(pem_file))
 
 
 @pytest.mark.parametrize(
@@ -574,7 +576,7 @@ def test_public_keys_load_from_pem_text_base64_and_files(tmp_path: Path) -> None
             id="EC public key",
         ),
         pytest.param("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "not hold a valid", id="bad PEM"),
-        pytest.param(base64.b64encode(b"x" * 31).decode(), "No public key", id="31 bytes of base64"),
+        pytest.param(base64.b64encode(b"x" * 31).decode(), "neither PEM", id="31 bytes of base64"),
         pytest.param("", "neither PEM", id="empty"),
     ],
 )

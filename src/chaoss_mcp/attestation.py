@@ -373,7 +373,9 @@ def _public_from_pem(block: bytes, source: str) -> Ed25519PublicKey:
 
 
 def _pem_blocks(text: bytes) -> list[bytes]:
-    return [match.group(0).encode("ascii") for match in _PEM_BLOCK_RE.finditer(text.decode("ascii", "replace"))]
+    # Anything outside ASCII inside the armour becomes "?", which then fails as an invalid PEM block.
+    found = _PEM_BLOCK_RE.finditer(text.decode("ascii", "replace"))
+    return [match.group(0).encode("ascii", "replace") for match in found]
 
 
 def _public_from_base64(text: str) -> Ed25519PublicKey | None:
@@ -390,10 +392,11 @@ def _public_from_base64(text: str) -> Ed25519PublicKey | None:
 
 
 def load_public_key(path_or_pem_text: Path | str) -> Ed25519PublicKey:
-    """One Ed25519 public key from a file (a ``Path``) or from text.
+    """One Ed25519 public key from a file (a ``Path``) or from text (a ``str``).
 
-    Text may be PEM SubjectPublicKeyInfo or the standard base64 of the raw 32-byte key; any other
-    string is taken as a file path. A file must hold exactly one PEM public key.
+    Text is PEM SubjectPublicKeyInfo or the standard base64 of the raw 32-byte key, never a file name:
+    text comes from callers over MCP, who must not be able to make the server open files. A file must
+    hold exactly one PEM public key (or the base64 form).
     """
     if isinstance(path_or_pem_text, str):
         text = path_or_pem_text.strip()
@@ -402,11 +405,8 @@ def load_public_key(path_or_pem_text: Path | str) -> Ed25519PublicKey:
         raw_key = _public_from_base64(text)
         if raw_key is not None:
             return raw_key
-        if not text or "\n" in text:
-            raise BadInputError("The public key is neither PEM text nor the base64 of a 32-byte Ed25519 key.")
-        path = Path(text)
-    else:
-        path = path_or_pem_text
+        raise BadInputError("The public key is neither PEM text nor the base64 of a 32-byte Ed25519 key.")
+    path = path_or_pem_text
     data = _read_key_file(path, "public key")
     if b"-----BEGIN" not in data:
         raw_key = _public_from_base64(data.decode("ascii", "replace").strip())
