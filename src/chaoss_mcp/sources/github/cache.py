@@ -14,9 +14,17 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Windows: recovery from a damaged file is not serialised between processes
+    fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +73,10 @@ class Entry:
 class HttpCache:
     """Thread-safe; every operation is one short transaction."""
 
-    def __init__(self, path: Path, *, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, busy_timeout: float = 10.0) -> None:
         self.path = path
         self._now = now
+        self._busy_timeout = busy_timeout  # how long a write waits for another process's write
         self._lock = threading.Lock()
         self.hits = 0
         self.revalidated = 0
@@ -80,18 +89,46 @@ class HttpCache:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             return self._connect()
-        except sqlite3.DatabaseError as exc:
-            self._set_aside(exc)
+        except sqlite3.OperationalError as exc:
+            # Busy past the timeout, or not openable: not damage, so never set aside. The caller runs
+            # without a cache (state.open_cache treats OSError that way).
+            raise OSError(f"the HTTP cache {self.path} cannot be opened: {exc}") from exc
+        except sqlite3.DatabaseError:
+            return self._recover()
+
+    def _recover(self) -> sqlite3.Connection:
+        """Set the damaged file aside and start a new one, once, however many processes found it damaged.
+
+        Under a lock shared by every process using the file, the file is tried again first: another
+        process may have rebuilt it already, and moving that healthy file aside would split the cache.
+        """
+        with self._recovery_lock():
+            try:
+                return self._connect()
+            except sqlite3.DatabaseError as exc:
+                self._set_aside(exc)
             return self._connect()
+
+    @contextmanager
+    def _recovery_lock(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(str(self.path) + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.exists():
             # Created owner-only before SQLite touches it: bodies may be from private repositories.
             fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, check_same_thread=False, isolation_level=None)
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             row = conn.execute("PRAGMA quick_check").fetchone()
@@ -112,22 +149,28 @@ class HttpCache:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{os.getpid()}")
         log.warning("HTTP cache %s is unreadable (%s); moving it to %s and starting afresh", self.path, exc, aside)
         for suffix in ("", "-wal", "-shm"):
-            side = Path(str(self.path) + suffix)
-            if side.exists():
-                os.replace(side, Path(str(aside) + suffix))
+            with suppress(FileNotFoundError):
+                os.replace(Path(str(self.path) + suffix), Path(str(aside) + suffix))
         self.rebuilt = True
 
     def _run(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
+        """One statement. The cache saves requests, never costs an answer: when it cannot be used this
+        time (busy past the timeout, disk full), the statement is skipped as a miss; a damaged file is
+        set aside and rebuilt."""
         with self._lock:
             try:
                 return self._conn.execute(sql, args).fetchall()
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    raise
+            except sqlite3.OperationalError as exc:
+                log.warning("HTTP cache %s skipped (%s)", self.path, exc)
+                return []
+            except sqlite3.DatabaseError:
                 self._conn.close()
-                self._set_aside(exc)
-                self._conn = self._connect()
-                return self._conn.execute(sql, args).fetchall()
+                try:
+                    self._conn = self._recover()
+                    return self._conn.execute(sql, args).fetchall()
+                except (sqlite3.Error, OSError) as exc:
+                    log.warning("HTTP cache %s skipped after a rebuild (%s)", self.path, exc)
+                    return []
 
     # -- the store -----------------------------------------------------------------------------
     def get(self, key: str) -> Entry | None:
