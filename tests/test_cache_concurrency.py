@@ -52,6 +52,9 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+REQUESTS = "requests made by the calls alone, one after the other"
+
+
 def key(tool: str, arguments: dict[str, Any]) -> str:
     return tool + json.dumps(arguments, sort_keys=True)
 
@@ -88,10 +91,12 @@ def expected(fake: FakeGitHub, tmp_path_factory: pytest.TempPathFactory) -> dict
     """Each call made alone, one after the other, on a cold cache."""
 
     async def collect() -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
+        before = len(fake.requests)
         async with in_memory(settings(fake, tmp_path_factory.mktemp("alone"))) as c:
             for tool, arguments in CALLS:
                 out[key(tool, arguments)] = facts(tool, await answer(c, tool, arguments))
+        out[REQUESTS] = len(fake.requests) - before
         return out
 
     return anyio.run(collect)
@@ -176,9 +181,11 @@ async def test_two_server_processes_sharing_one_cache_file_answer_correctly_with
 
 
 # -- twenty calls at once in one process -----------------------------------------------------------------
-async def test_twenty_concurrent_tool_calls_in_one_session_are_all_correct(
+async def test_twenty_concurrent_tool_calls_in_one_session_are_all_correct_and_send_each_request_once(
     fake: FakeGitHub, expected: dict[str, Any], tmp_path: Path
 ) -> None:
+    """Calls that need the same page at the same moment share one request (the others wait for it and
+    read the cache), so 20 calls cost what their distinct requests cost made one after the other."""
     calls = (CALLS * 3)[:20]
     before = len(fake.requests)
     times: list[float] = []
@@ -202,19 +209,23 @@ async def test_twenty_concurrent_tool_calls_in_one_session_are_all_correct(
     for name, result in results:
         assert facts(name.split("{")[0], result) == expected[name], name
     assert max(times) < s.time_budget
+    sent = len(fake.requests) - before
     entries = assert_cache_sound(tmp_path / "cache", fake)
     assert status["cache_entries"] == entries
     print(
-        f"\n20 concurrent calls: wall {wall:.2f} s, slowest {max(times):.2f} s, "
-        f"{len(fake.requests) - before} requests, {entries} cache entries, {status['cache_hits']} cache hits"
+        f"\n20 concurrent calls: wall {wall:.2f} s, slowest {max(times):.2f} s, {sent} requests "
+        f"({expected[REQUESTS]} for the distinct calls alone), {entries} cache entries, "
+        f"{status['cache_hits']} cache hits"
     )
+    assert sent == expected[REQUESTS]
 
 
 async def test_twenty_concurrent_calls_behind_a_slow_github_each_end_within_the_budget(
     fake: FakeGitHub, expected: dict[str, Any], tmp_path: Path
 ) -> None:
     """Every answer is slower than the HTTP timeout and only four requests may be in flight: waiting for a
-    free slot counts against each call's budget, so none overruns it however long the queue."""
+    free slot counts against each call's budget, so none overruns it however long the queue. (Twenty
+    different repositories: calls for the same one would share a single request.)"""
     budget, margin = 1.5, 0.5
     s = settings(fake, tmp_path / "cache", time_budget=budget, http_timeout=0.4)
     times: list[float] = []
@@ -222,7 +233,7 @@ async def test_twenty_concurrent_calls_behind_a_slow_github_each_end_within_the_
 
     async def run(c: Client, n: int) -> None:
         t0 = time.monotonic()
-        result = await c.call_tool("repository_overview", {"repo": COMMUNITY})
+        result = await c.call_tool("repository_overview", {"repo": f"octo-org/repo-{n}"})
         times.append(time.monotonic() - t0)
         assert result.is_error, "every answer is too slow: no call can succeed"
         errors.append(" ".join(getattr(block, "text", "") for block in result.content))
@@ -406,3 +417,40 @@ def test_a_cache_file_locked_by_another_process_skips_the_write_instead_of_faili
     assert cache.get("k") is not None, "once the other writer is done, the cache works again"
     assert not cache.rebuilt and any("skipped" in r.getMessage() for r in caplog.records)
     cache.close()
+
+
+async def test_calls_waiting_for_a_shared_request_that_fails_end_in_their_budget_then_share_the_next_one(
+    fake: FakeGitHub, expected: dict[str, Any], tmp_path: Path
+) -> None:
+    budget = 2.0
+    s = settings(fake, tmp_path / "cache", time_budget=budget, http_timeout=0.5)
+    arguments = {"repo": "octo-org/widgets"}
+    outcomes: list[tuple[float, Any]] = []
+
+    async def run(c: Client) -> None:
+        t0 = time.monotonic()
+        result = await c.call_tool("repository_overview", arguments)
+        outcomes.append((time.monotonic() - t0, result))
+
+    async with in_memory(s) as c:
+        fake.inject(r"^/repos/octo-org/widgets$", Fault.unavailable(), times=None)
+        try:
+            async with anyio.create_task_group() as group:
+                for _ in range(5):
+                    group.start_soon(run, c)
+        finally:
+            fake.clear_faults()
+        failed, outcomes[:] = list(outcomes), []
+        before = len(fake.requests)
+        async with anyio.create_task_group() as group:
+            for _ in range(5):
+                group.start_soon(run, c)
+    for elapsed, result in failed:
+        assert result.is_error and elapsed <= budget + 0.5, (elapsed, result.content)
+        assert "Try again" in str(result.content) or "call again" in str(result.content), result.content
+    assert len(fake.requests) - before == 1, "the five calls after the failure share one request"
+    for _, result in outcomes:
+        assert not result.is_error and result.structured_content is not None
+        assert (
+            facts("repository_overview", result.structured_content) == expected[key("repository_overview", arguments)]
+        )

@@ -84,6 +84,8 @@ class GitHubClient:
         self._limiter = anyio.Semaphore(settings.max_concurrency)
         self._origin = _origin(settings.api_url)
         self.rate_limits: dict[str, sansio.RateLimit] = {}
+        # GETs on their way, by cache key: concurrent calls asking for the same page send it once.
+        self._in_flight: dict[str, anyio.Event] = {}
 
     @property
     def has_token(self) -> bool:
@@ -263,14 +265,49 @@ class GitHubClient:
         """
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url(path_or_url, params)
         key = cache_key("GET", url, accept, self._identity)
-        cached = self._cached(key)
-        entry, stored = cached if cached is not None else (None, None)
-        now = datetime.now(UTC).timestamp()
-        if entry is not None and entry.age(now) < self.settings.cache_ttl:
-            call.stats.cache_hits += 1
-            if self._cache is not None:
-                self._cache.hits += 1
-            return Response(stored, entry.url, entry.next_link, 200, "cache")
+        waited = False
+        while True:
+            cached = self._cached(key)
+            entry, stored = cached if cached is not None else (None, None)
+            now = datetime.now(UTC).timestamp()
+            if entry is not None and entry.age(now) < self.settings.cache_ttl:
+                call.stats.cache_hits += 1
+                if self._cache is not None:
+                    self._cache.hits += 1
+                return Response(stored, entry.url, entry.next_link, 200, "cache")
+            # The same request already on its way for another call: wait for it (once), then read the cache.
+            ahead = self._in_flight.get(key) if self._cache is not None else None
+            if ahead is None or waited:
+                break
+            waited = True
+            with anyio.move_on_after(call.budget.remaining()):
+                await ahead.wait()
+        if self._cache is None or key in self._in_flight:
+            return await self._get_network(
+                url, key, entry, stored, call=call, what=what, accept=accept, ok_202=accepted_ok
+            )
+        done = self._in_flight[key] = anyio.Event()
+        try:
+            return await self._get_network(
+                url, key, entry, stored, call=call, what=what, accept=accept, ok_202=accepted_ok
+            )
+        finally:
+            del self._in_flight[key]
+            done.set()
+
+    async def _get_network(
+        self,
+        url: str,
+        key: str,
+        entry: Entry | None,
+        stored: Any,
+        *,
+        call: Call,
+        what: str,
+        accept: str,
+        ok_202: bool,
+    ) -> Response:
+        """The request part of ``get``: conditional when ``entry`` is stale, stored when GitHub allows."""
         headers = self._headers(accept)
         if entry is not None:
             if entry.etag:
@@ -285,7 +322,7 @@ class GitHubClient:
                     self._cache.revalidated += 1
                     self._cache.touch(key)
                 return Response(stored, entry.url, entry.next_link, 304, "revalidated")
-            if response.status_code == 202 and not accepted_ok:
+            if response.status_code == 202 and not ok_202:
                 raise StillComputingError(
                     f"GitHub answered 202 Accepted for {what}: it is still preparing the data and sent none. "
                     "Try again in a minute."
