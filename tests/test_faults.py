@@ -17,6 +17,7 @@ the same session. Budgets are set small (2 s, with a 0.5 s HTTP timeout) so the 
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,6 +108,14 @@ class Answer:
             return "error"
         assert self.data is not None
         return "result" if self.data["provenance"]["complete"] and not self.dropped_members() else "partial"
+
+    def summary(self) -> str:
+        if self.error is not None:
+            return self.error
+        assert self.data is not None
+        provenance = self.data["provenance"]
+        dropped = "; ".join(f"{m['metric']} excluded: {m['reason']}" for m in self.dropped_members())
+        return f"retries {provenance['retries']}; {provenance['incomplete_note'] or dropped or 'complete'}"
 
     def dropped_members(self) -> list[dict[str, Any]]:
         """project_health members excluded for a failure (not for want of data, which the baseline shows)."""
@@ -343,6 +352,7 @@ async def test_every_fault_ends_in_the_budget_with_a_correct_result_a_marked_par
         fake.inject(case.path, case.fault, times=case.times)
         answer = await ask(c, case.tool)
         fake.clear_faults()
+        print(f"\n{case.id}: {answer.outcome} in {answer.elapsed:.2f} s of {BUDGET:g} s; {answer.summary()}")
         assert_honest(answer, expected, set(case.allowed))
         if answer.error is not None:
             for word in case.says:
@@ -484,3 +494,66 @@ async def test_a_model_that_lost_a_member_to_a_rate_limit_is_not_marked_complete
         assert answer.data["provenance"]["complete"] is False, (
             f"a member was excluded for a rate limit, yet provenance.complete is true: {answer.dropped_members()}"
         )
+
+
+# -- compare_projects: one repository's failure is one row's error -----------------------------------------
+async def test_compare_projects_turns_one_repository_s_failure_into_that_row_s_error_and_keeps_the_others(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    arguments = {"repos": [COMMUNITY, "octo-org/widgets", "alice/tool"], "as_of": AS_OF}
+    async with client(settings(fake, tmp_path / "calm", token=False)) as c:
+        calm = await c.call_tool("compare_projects", arguments)
+    async with client(settings(fake, tmp_path / "faulty", token=False)) as c:
+        fake.inject(r"^/repos/octo-org/widgets$", Fault.html_page(), times=None)
+        started = time.monotonic()
+        faulty = await c.call_tool("compare_projects", arguments)
+        elapsed = time.monotonic() - started
+    assert calm.structured_content is not None and faulty.structured_content is not None
+    assert elapsed <= BUDGET + MARGIN
+    before = {row["repo"]: row for row in calm.structured_content["rows"]}
+    rows = {row["repo"]: row for row in faulty.structured_content["rows"]}
+    broken = rows.pop("octo-org/widgets")
+    assert broken["status"] == "error" and broken["complete"] is False and broken["score"] is None
+    assert "unreadable" in broken["error"] and "Try again" in broken["error"]
+    for repo, row in rows.items():
+        assert {k: row[k] for k in ("status", "score", "band", "members", "complete")} == {
+            k: before[repo][k] for k in ("status", "score", "band", "members", "complete")
+        }, repo
+    assert faulty.structured_content["incomplete_rows"] == 1
+    assert faulty.structured_content["caveats"] and "1 of 3 rows" in faulty.structured_content["caveats"][0]
+
+
+# -- the real server process: faults never reach its stderr as a traceback ---------------------------------
+async def test_the_stdio_server_process_answers_through_faults_without_a_traceback_and_keeps_serving(
+    fake: FakeGitHub, baseline: dict[tuple[str, bool], Any], tmp_path: Path
+) -> None:
+    from mcp import StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    env = {
+        "GITHUB_API_URL": fake.url,
+        "CHAOSS_MCP_CACHE_DIR": str(tmp_path / "cache"),
+        "CHAOSS_MCP_TIME_BUDGET": str(BUDGET),
+        "CHAOSS_MCP_HTTP_TIMEOUT": str(HTTP_TIMEOUT),
+        "HOME": str(tmp_path),
+    }
+    process = StdioServerParameters(command=sys.executable, args=["-m", "chaoss_mcp"], env=env)
+    stderr = tmp_path / "stderr.log"
+    with stderr.open("w") as errlog:
+        async with Client(stdio_client(process, errlog=errlog)) as c:
+            fake.inject(r"/commits$", Fault.drop_mid_body(), times=1)
+            fake.inject(r"/commits$", Fault.truncated_json(), times=1)
+            recovered = await ask(c, "contribution_activity")
+            fake.inject(r"^/repos/octo-org/widgets$", Fault.html_page(), times=None)
+            refused = await ask(c, "repository_overview", repo="octo-org/widgets")
+            fake.clear_faults()
+            fake.inject(r"/releases$", Fault.bad_gateway(), times=None)
+            failed = await ask(c, "project_health")
+            fake.clear_faults()
+            again = await ask(c, "project_health")
+    assert_honest(recovered, baseline["contribution_activity", False], {"result"})
+    assert recovered.data is not None and recovered.data["provenance"]["retries"] >= 2
+    assert_honest(refused, baseline["repository_overview", False], {"error"})
+    assert_honest(failed, baseline["project_health", False], {"error", "partial"})
+    assert_honest(again, baseline["project_health", False], {"result"})
+    assert "Traceback" not in stderr.read_text(), stderr.read_text()
