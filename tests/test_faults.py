@@ -436,17 +436,13 @@ async def test_statistics_that_stay_202_are_polled_within_the_budget_then_report
     assert isinstance(answer, list) and answer and all("total" in row for row in answer)
 
 
-# -- bugs in the service layer, found by these faults (see each reason) -----------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.run_metric scores a metric on an empty family when the budget cut its collection: "
-    "contribution_activity says 'Nobody authored a commit' with score 0.0 and status ok; it should be "
-    "inconclusive with the cut as the reason.",
-)
+# -- the service layer on cut and lost data: inconclusive or incomplete, never a false zero ------------
 async def test_a_metric_whose_data_was_cut_off_by_the_budget_is_inconclusive_not_a_zero(
     fake: FakeGitHub, tmp_path: Path
 ) -> None:
-    async with client(settings(fake, tmp_path, token=False, budget=1.0)) as c:
+    # The HTTP timeout is longer than the budget, so the budget (not a timeout and its retry) ends the read.
+    s = settings(fake, tmp_path, token=False, budget=1.0).model_copy(update={"http_timeout": 5.0})
+    async with client(s) as c:
         fake.inject(r"/commits$", Fault.slow(5.0), times=None)
         answer = await ask(c, "contribution_activity")
     assert answer.data is not None and answer.data["provenance"]["complete"] is False
@@ -458,16 +454,11 @@ async def test_a_metric_whose_data_was_cut_off_by_the_budget_is_inconclusive_not
     assert "budget" in answer.data["reason"] or "cut short" in answer.data["reason"], answer.data["reason"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.run_metric gives members whose family the budget cut the reason of an empty repository "
-    "('No GitHub releases and no tags exist', 'Not enough data: 0 commits'): a false statement in "
-    "project_health's excluded list; the reason should name the cut.",
-)
 async def test_members_cut_off_by_the_budget_are_excluded_for_that_reason_not_for_missing_data(
     fake: FakeGitHub, baseline: dict[tuple[str, bool], Any], tmp_path: Path
 ) -> None:
-    async with client(settings(fake, tmp_path, token=True, budget=1.0)) as c:
+    s = settings(fake, tmp_path, token=True, budget=1.0).model_copy(update={"http_timeout": 5.0})
+    async with client(s) as c:
         fake.inject(r"^/graphql$", Fault.slow(5.0), times=None)
         answer = await ask(c, "project_health")
     assert answer.data is not None and answer.data["provenance"]["complete"] is False
@@ -477,11 +468,6 @@ async def test_members_cut_off_by_the_budget_are_excluded_for_that_reason_not_fo
             assert "budget" in member["reason"] or "cut short" in member["reason"], member
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.run_members lists a member lost to a RateLimitedError as excluded but leaves the source "
-    "complete, so project_health says provenance.complete: true with no caveat about the missing member.",
-)
 async def test_a_model_that_lost_a_member_to_a_rate_limit_is_not_marked_complete(
     fake: FakeGitHub, tmp_path: Path
 ) -> None:

@@ -19,7 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chaoss_mcp import scoring
 from chaoss_mcp.budget import Call
-from chaoss_mcp.errors import BadInputError, BudgetExhaustedError, RateLimitedError
+from chaoss_mcp.errors import (
+    BadInputError,
+    BudgetExhaustedError,
+    RateLimitedError,
+    StillComputingError,
+    UnavailableError,
+)
 from chaoss_mcp.identity import AffiliationPolicy, AgentPolicy, BotPolicy
 from chaoss_mcp.metrics import REGISTRY
 from chaoss_mcp.metrics import (
@@ -272,13 +278,20 @@ async def run_metric(
     fetched_at = datetime.now(UTC)
     canonical = await src.canonical()
     module = REGISTRY[metric_id]
+    mark = src.usage_mark()
     outcome = await RUNNERS[metric_id](src, window, params, policies(state), loaded)
+    cut = src.cut_since(mark)
+    inconclusive = outcome.inconclusive
+    if cut:
+        # A figure from part of the window would be held to criteria written for all of it; and whatever
+        # the metric would say about missing data may only be the cut's doing.
+        inconclusive = "Not scored: the collection of its data was cut short. " + " ".join(cut)
     scored = scoring.score_metric(
         loaded.spec,
         outcome.value,
         window_days=window.days,
         as_of=window.as_of,
-        inconclusive_reason=outcome.inconclusive,
+        inconclusive_reason=inconclusive,
     )
     caveats = [*module.caveats(outcome.value), *outcome.caveats, *src.caveats]
     if not src.complete():
@@ -345,7 +358,7 @@ async def run_members(
     src = await open_source(state, repo, source, call, roots)
     results: list[MetricResult[Any]] = []
     failed: list[tuple[str, str]] = []
-    limited: RateLimitedError | None = None
+    lost: Exception | None = None
     for metric_id in metric_ids:
         try:
             results.append(
@@ -356,14 +369,14 @@ async def run_members(
                 failed.append((metric_id, "needs issues and pull requests from GitHub; a git history has none"))
                 continue
             raise
-        except BudgetExhaustedError as exc:
+        except (BudgetExhaustedError, RateLimitedError, UnavailableError, StillComputingError) as exc:
+            # Time, quota or GitHub gave out part-way: the members already computed stand, this one is listed
+            # as failed, and the answer is marked incomplete.
+            lost = exc
             failed.append((metric_id, str(exc)))
-        except RateLimitedError as exc:
-            # The quota ran out part-way: the members already computed stand, the rest are listed as failed.
-            limited = exc
-            failed.append((metric_id, str(exc)))
-    if limited is not None and not results:
-        raise limited
+            src.mark_incomplete(f"{metric_id}: {exc}")
+    if lost is not None and not results:
+        raise lost
     return src, results, failed
 
 

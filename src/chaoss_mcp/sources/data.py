@@ -42,6 +42,19 @@ class DataSource(Protocol):
     async def companies(self, logins: list[str], limit: int) -> dict[str, str]: ...
     def complete(self) -> bool: ...
     def provenance(self, fetched_at: datetime) -> Provenance: ...
+    def usage_mark(self) -> int: ...  # a point in the sequence of data families asked for
+
+    def cut_since(self, mark: int) -> list[str]:  # notes of families asked for since ``mark`` and cut short
+        ...
+
+    def mark_incomplete(self, note: str) -> None: ...  # something was left out outside any family
+
+
+def _cut_notes(used: list[str], cut: dict[str, list[str]], mark: int) -> list[str]:
+    notes: list[str] = []
+    for key in dict.fromkeys(used[mark:]):
+        notes.extend(n for n in cut.get(key, ()) if n not in notes)
+    return notes
 
 
 class GitHubData:
@@ -82,6 +95,17 @@ class GitHubData:
     def complete(self) -> bool:
         return self.collector.complete
 
+    def usage_mark(self) -> int:
+        return len(self.collector.used)
+
+    def cut_since(self, mark: int) -> list[str]:
+        return _cut_notes(self.collector.used, self.collector.cut, mark)
+
+    def mark_incomplete(self, note: str) -> None:
+        self.collector.complete = False
+        if note not in self.notes:
+            self.notes.append(note)
+
     @property
     def empty_repository(self) -> bool:
         return self.collector.empty
@@ -114,6 +138,8 @@ class GitData:
     caveats: list[str] = field(default_factory=list)
     empty_repository: bool = False
     _complete: bool = True
+    _used: list[str] = field(default_factory=list)
+    _cut: dict[str, list[str]] = field(default_factory=dict)
     _histories: dict[str, GitHistory] = field(default_factory=dict)
     _tags: list[Tag] | None = None
 
@@ -128,6 +154,7 @@ class GitData:
 
     async def commits(self, since: datetime | None, until: datetime) -> list[Commit]:
         key = f"{since.isoformat() if since else '-'}:{until.isoformat()}"
+        self._used.append(key)
         if key not in self._histories:
             deadline = self._deadline()
             history = await anyio.to_thread.run_sync(
@@ -138,8 +165,10 @@ class GitData:
             self.call.items += len(history.commits)
             await self.call.report(f"git history: {len(history.commits)} commits read")
             if not history.complete:
+                note = history.incomplete_note or "The git history was read only in part."
                 self._complete = False
-                self.notes.append(history.incomplete_note or "The git history was read only in part.")
+                self._cut[key] = [note]
+                self.notes.append(note)
             if history.shallow:
                 note = (
                     "This is a shallow clone: commits before its cut-off are missing, so counts, first "
@@ -173,6 +202,17 @@ class GitData:
 
     def complete(self) -> bool:
         return self._complete
+
+    def usage_mark(self) -> int:
+        return len(self._used)
+
+    def cut_since(self, mark: int) -> list[str]:
+        return _cut_notes(self._used, self._cut, mark)
+
+    def mark_incomplete(self, note: str) -> None:
+        self._complete = False
+        if note not in self.notes:
+            self.notes.append(note)
 
     def provenance(self, fetched_at: datetime) -> Provenance:
         return Provenance(

@@ -153,7 +153,8 @@ class GitHubClient:
                 call.stats.requests += 1
                 kind = "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
                 error = UnavailableError(
-                    f"The request to GitHub for {what} {kind} after {attempt + 1} attempts. Try again shortly."
+                    f"The request to GitHub for {what} {kind} after {attempt + 1} "
+                    f"attempt{'' if attempt == 0 else 's'}. Try again shortly."
                 )
                 call.budget.check(f"fetching {what}")  # an exchange cut off by the budget: say so, and what to do
                 await self._maybe_retry(

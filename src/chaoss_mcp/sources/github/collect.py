@@ -154,6 +154,8 @@ class GitHubCollector:
         self.caveats: list[str] = []
         self.complete = True
         self.empty = False
+        self.used: list[str] = []  # data families asked for, in order (memo hits too)
+        self.cut: dict[str, list[str]] = {}  # family -> the notes of what its collection left out
         self._memo: dict[str, Any] = {}
         self._base = f"/repos/{repo.owner}/{repo.name}"
 
@@ -162,8 +164,12 @@ class GitHubCollector:
         self.notes.append(f"{family}: collection stopped early ({exc}).")
 
     async def _once(self, key: str, fetch: Callable[[], Awaitable[T]]) -> T:
+        self.used.append(key)
         if key not in self._memo:
+            before = len(self.notes)
             self._memo[key] = await fetch()
+            if len(self.notes) > before:
+                self.cut[key] = self.notes[before:]
         return self._memo[key]  # type: ignore[no-any-return]
 
     # -- repository -----------------------------------------------------------------------------
@@ -220,7 +226,7 @@ class GitHubCollector:
                 self.complete = False
                 self.notes.append(
                     f"reviews: read for {len(numbers)} of the window's {len(wanted)} pull requests; the others "
-                    "would use up the hourly quota GitHub allows without a token (set GITHUB_TOKEN)."
+                    "would use up the hourly quota GitHub allows without a token. Set GITHUB_TOKEN to read them all."
                 )
             found, error = await self.each(numbers, self._reviews_of)
             for reviews in found:
