@@ -33,6 +33,12 @@ def base_data() -> FakeData:
     return d
 
 
+def older_repo(d: FakeData, name: str, maintainers: set[str] | None = None) -> None:
+    """An organisation's repository created long before AS_OF, with one commit in the window."""
+    d.add_repo(name, owner_type="Organization", created_at="2025-01-01T00:00:00Z", maintainers=maintainers or set())
+    d.add_commit(name, "Start", date="2026-06-01T10:00:00Z")
+
+
 def check(result: dict[str, Any], check_id: str) -> dict[str, Any]:
     found = [c for c in result["value"]["checks"] if c["id"] == check_id]
     assert len(found) == 1, check_id
@@ -48,8 +54,7 @@ async def security(gh: FakeGitHub, tmp: Path, repo: str, token: str | None) -> d
 def merges_data() -> FakeData:
     d = base_data()
     r = "octo-org/merges"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z", maintainers={"carol"})
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r, maintainers={"carol"})
     # Merged by someone other than its author, with no approving review: Scorecard counts the merge.
     d.add_pull(
         r,
@@ -104,8 +109,7 @@ async def test_code_review_counts_a_merge_by_someone_else_with_a_token_and_says_
 def maintained_data() -> FakeData:
     d = base_data()
     r = "octo-org/quiet"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z", maintainers={"carol"})
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r, maintainers={"carol"})
     # 1: bob's issue, three replies from maintainer carol: one issue with maintainer activity, answered.
     d.add_issue(r, "Crash on start", author="bob", created_at="2026-06-02T10:00:00Z")
     for hour in (11, 12, 13):
@@ -139,8 +143,7 @@ async def test_branch_protection_is_read_from_rulesets_when_the_classic_settings
 ) -> None:
     d = base_data()
     r = "octo-org/rules"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z")
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r)
     d.set_protection(r, "main", "forbidden")
     d.repo(r).rules["main"] = [
         {"type": "non_fast_forward"},
@@ -170,8 +173,7 @@ async def test_branch_protection_is_read_from_rulesets_when_the_classic_settings
 async def test_a_branch_without_protection_or_rulesets_is_reported_unprotected(tmp_path: Path) -> None:
     d = base_data()
     r = "octo-org/open"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z")
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r)
     with FakeGitHub(d) as gh:
         result = await security(gh, tmp_path, r, None)
     protection = check(result, "Branch-Protection")
@@ -184,8 +186,7 @@ async def test_on_enterprise_server_the_community_profile_and_vulnerability_repo
 ) -> None:
     d = base_data()
     r = "octo-org/onprem"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z")
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r)
     d.add_file(r, "SECURITY.md", "Report vulnerabilities to security@example.org; we answer within 3 days.\n")
     with FakeGitHub(d, enterprise=True) as gh:
         result = await security(gh, tmp_path, r, TEST_TOKEN)
@@ -200,8 +201,7 @@ async def test_on_enterprise_server_the_community_profile_and_vulnerability_repo
 def reviewed_data(pulls: int) -> FakeData:
     d = base_data()
     r = "octo-org/busy"
-    d.add_repo(r, owner_type="Organization", created_at="2025-01-01T00:00:00Z", maintainers={"carol"})
-    d.add_commit(r, "Start", date="2026-06-01T10:00:00Z")
+    older_repo(d, r, maintainers={"carol"})
     for n in range(1, pulls + 1):
         d.add_pull(r, f"Change {n}", author="bob", created_at=f"2026-06-{1 + n % 28:02d}T09:00:00Z")
         d.add_review(r, n, author="carol", state="COMMENTED", submitted_at=f"2026-06-{1 + n % 28:02d}T10:00:00Z")
