@@ -553,6 +553,21 @@ async def test_tag_dates_are_the_same_with_and_without_a_token_when_the_last_tag
     assert values[0]["value"] == values[1]["value"]
 
 
+async def test_without_a_token_a_tag_github_cannot_date_stays_undated_and_the_others_keep_their_dates(
+    tmp_path: Path,
+) -> None:
+    d = tagged_data()
+    tags = d.repo("octo-org/tagged").tags
+    del tags["v1.1.0"], tags["v1.0.0"]
+    tags["v0.8.0"] = "0" * 40  # a commit GitHub does not have: "No commit found for SHA" (422)
+    with FakeGitHub(d) as gh:
+        async with client(settings(gh, tmp_path, token=None)) as c:
+            out = await call(c, "release_frequency", repo="octo-org/tagged", as_of="2026-03-01")
+    assert out["provenance"]["complete"] is True
+    assert out["value"]["latest"]["tag"] == "v0.9.0" and out["value"]["latest"]["date"].startswith("2024-06-01")
+    assert any("1 tag(s) outside the window's commits were left undated" in c for c in out["caveats"])
+
+
 # -- frugality: a small version of benchmarks/github_collect.py ----------------------------------------
 async def test_project_health_with_a_token_needs_few_requests_cold_and_none_warm(tmp_path: Path) -> None:
     shape = Shape(as_of=date(2026, 3, 31), window_items=300, older_items=300, people=80, seed=11)

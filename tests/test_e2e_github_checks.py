@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.fake_github import TEST_TOKEN, FakeData, FakeGitHub
+from tests.fake_github import TEST_TOKEN, FakeData, FakeGitHub, Fault
 from tests.test_e2e_github import call, client, error_of, settings
 
 pytestmark = pytest.mark.anyio
@@ -158,13 +158,23 @@ async def test_branch_protection_is_read_from_rulesets_when_the_classic_settings
             },
         },
         {"type": "pull_request", "parameters": {"required_approving_review_count": 1}},  # a second ruleset
+        {
+            "type": "required_status_checks",
+            "parameters": {
+                "strict_required_status_checks_policy": False,
+                "required_status_checks": [{"context": "ci/test"}, {"context": "lint", "integration_id": 1}],
+            },
+        },
     ]
     with FakeGitHub(d) as gh:
         result = await security(gh, tmp_path, r, None)
         asked = [q.path for q in gh.requests]
     evidence = check(result, "Branch-Protection")["evidence"]
     assert any(p.endswith("/rules/branches/main") for p in asked)
-    assert "force pushes blocked: yes" in evidence and "deletion blocked: no" in evidence
+    assert "force pushes blocked: yes" in evidence
+    # No rule mentions deletion: classic protection, unreadable without admin rights, may still block it.
+    assert "deletion blocked: not readable" in evidence
+    assert "at least 1 required status check: yes" in evidence
     assert "at least 2 required approving reviews: yes" in evidence
     assert "stale approvals dismissed: yes" in evidence
     assert "rules enforced on admins: not readable" in evidence  # rulesets do not show who may bypass them
@@ -244,3 +254,17 @@ async def test_without_a_token_a_quota_that_runs_out_mid_model_leaves_an_honest_
     # A single metric with nothing computed is a clear error; the server then keeps serving.
     assert "rate limit is used up" in message and "GITHUB_TOKEN" in message and "Traceback" not in message
     assert listed["metrics"]
+
+
+async def test_security_practices_on_a_file_snapshot_the_budget_cut_short_is_not_scored(tmp_path: Path) -> None:
+    d = maintained_data()
+    d.add_file("octo-org/quiet", "SECURITY.md", "Report to security@example.org\n")
+    d.add_file("octo-org/quiet", ".github/dependabot.yml", "version: 2\n")
+    with FakeGitHub(d) as gh:
+        gh.inject(r"/contents/", Fault.slow(5.0), times=None)
+        s = settings(gh, tmp_path, token=None).model_copy(update={"time_budget": 1.5, "http_timeout": 5.0})
+        async with client(s) as c:
+            result = await call(c, "security_practices", repo="octo-org/quiet", as_of=AS_OF)
+    assert result["provenance"]["complete"] is False
+    assert result["status"] == "inconclusive" and result["score"] is None
+    assert result["reason"].startswith("Not scored: the collection of its data was cut short")

@@ -385,7 +385,7 @@ def parse_day(value: str | None) -> date:
 
 
 # -- security practices and governance transparency: checks over a file snapshot ----------------------
-def _protection(data: dict[str, Any] | None, branch: str) -> Any:
+def _protection(data: dict[str, Any] | None, branch: str, *, from_rulesets: bool = False) -> Any:
     from chaoss_mcp.checks.snapshot import BranchProtection
 
     if data is None:
@@ -399,21 +399,26 @@ def _protection(data: dict[str, Any] | None, branch: str) -> Any:
 
     reviews = data.get("required_pull_request_reviews")
     checks = data.get("required_status_checks")
+    # Classic settings list every rule, so one that is absent is off. Rulesets read without admin rights
+    # say only what they require: classic protection may add more, so what they omit is unknown.
+    absent: bool | None = None if from_rulesets else False
     return BranchProtection(
         branch=branch,
         protected=True,
         allow_force_pushes=enabled("allow_force_pushes"),
         allow_deletions=enabled("allow_deletions"),
         enforce_admins=enabled("enforce_admins"),
-        require_pull_request=isinstance(reviews, dict),
+        require_pull_request=True if isinstance(reviews, dict) else absent,
         required_approving_review_count=reviews.get("required_approving_review_count", 0)
         if isinstance(reviews, dict)
-        else 0,
-        require_code_owner_reviews=reviews.get("require_code_owner_reviews") if isinstance(reviews, dict) else False,
-        dismiss_stale_reviews=reviews.get("dismiss_stale_reviews") if isinstance(reviews, dict) else False,
+        else (None if absent is None else 0),
+        require_code_owner_reviews=reviews.get("require_code_owner_reviews") if isinstance(reviews, dict) else absent,
+        dismiss_stale_reviews=reviews.get("dismiss_stale_reviews") if isinstance(reviews, dict) else absent,
         require_last_push_approval=reviews.get("require_last_push_approval") if isinstance(reviews, dict) else None,
-        require_up_to_date=checks.get("strict") if isinstance(checks, dict) else False,
-        required_status_checks=tuple(checks.get("contexts") or ()) if isinstance(checks, dict) else (),
+        require_up_to_date=checks.get("strict") if isinstance(checks, dict) else absent,
+        required_status_checks=tuple(checks.get("contexts") or ())
+        if isinstance(checks, dict)
+        else (None if absent is None else ()),
     )
 
 
@@ -458,7 +463,9 @@ async def snapshot_for(src: DataSource, loaded: LoadedMetricSpec, window: TimeWi
                 for r in data.releases
                 if not r.draft
             ),
-            branch_protection=_protection(data.protection, info.default_branch or "HEAD"),
+            branch_protection=_protection(
+                data.protection, info.default_branch or "HEAD", from_rulesets=data.protection_from_rulesets
+            ),
             branch_protection_unavailable_reason=data.protection_reason,
             private_vulnerability_reporting=data.private_reporting,
             community_health_percentage=data.health,

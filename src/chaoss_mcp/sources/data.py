@@ -42,19 +42,22 @@ class DataSource(Protocol):
     async def companies(self, logins: list[str], limit: int) -> dict[str, str]: ...
     def complete(self) -> bool: ...
     def provenance(self, fetched_at: datetime) -> Provenance: ...
-    def usage_mark(self) -> int: ...  # a point in the sequence of data families asked for
+    # A point in the sequence of data families asked for and of notes on what collection left out.
+    def usage_mark(self) -> tuple[int, int]: ...
 
-    def cut_since(self, mark: int) -> list[str]:  # notes of families asked for since ``mark`` and cut short
-        ...
+    # What was left out of the families asked for since ``mark`` (however long ago they were read), and
+    # anything else left out since then.
+    def cut_since(self, mark: tuple[int, int]) -> list[str]: ...
 
     def mark_incomplete(self, note: str) -> None: ...  # something was left out outside any family
 
 
-def _cut_notes(used: list[str], cut: dict[str, list[str]], mark: int) -> list[str]:
-    notes: list[str] = []
-    for key in dict.fromkeys(used[mark:]):
-        notes.extend(n for n in cut.get(key, ()) if n not in notes)
-    return notes
+def _cut_notes(used: list[str], cut: dict[str, list[str]], notes: list[str], mark: tuple[int, int]) -> list[str]:
+    out: list[str] = []
+    for key in dict.fromkeys(used[mark[0] :]):
+        out.extend(n for n in cut.get(key, ()) if n not in out)
+    out.extend(n for n in notes[mark[1] :] if n not in out)
+    return out
 
 
 class GitHubData:
@@ -95,11 +98,11 @@ class GitHubData:
     def complete(self) -> bool:
         return self.collector.complete
 
-    def usage_mark(self) -> int:
-        return len(self.collector.used)
+    def usage_mark(self) -> tuple[int, int]:
+        return len(self.collector.used), len(self.notes)
 
-    def cut_since(self, mark: int) -> list[str]:
-        return _cut_notes(self.collector.used, self.collector.cut, mark)
+    def cut_since(self, mark: tuple[int, int]) -> list[str]:
+        return _cut_notes(self.collector.used, self.collector.cut, self.notes, mark)
 
     def mark_incomplete(self, note: str) -> None:
         self.collector.complete = False
@@ -112,7 +115,7 @@ class GitHubData:
 
     def provenance(self, fetched_at: datetime) -> Provenance:
         stats = self.call.stats
-        notes = [*self.notes, *stats.notes]
+        notes = list(dict.fromkeys([*self.notes, *stats.notes]))
         return Provenance(
             source="github",
             api_base=self.api_base,
@@ -203,11 +206,11 @@ class GitData:
     def complete(self) -> bool:
         return self._complete
 
-    def usage_mark(self) -> int:
-        return len(self._used)
+    def usage_mark(self) -> tuple[int, int]:
+        return len(self._used), len(self.notes)
 
-    def cut_since(self, mark: int) -> list[str]:
-        return _cut_notes(self._used, self._cut, mark)
+    def cut_since(self, mark: tuple[int, int]) -> list[str]:
+        return _cut_notes(self._used, self._cut, self.notes, mark)
 
     def mark_incomplete(self, note: str) -> None:
         self._complete = False

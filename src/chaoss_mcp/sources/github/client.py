@@ -149,7 +149,7 @@ class GitHubClient:
                             method, url, headers=headers, content=content, timeout=timeout
                         )
                         body = response.content
-            except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
+            except (httpx.RequestError, TimeoutError) as exc:  # transport, decoding (a bad gzip body), timeout
                 call.stats.requests += 1
                 kind = "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
                 error = UnavailableError(

@@ -15,7 +15,7 @@ import base64
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ import anyio
 from chaoss_mcp.budget import Call
 from chaoss_mcp.errors import (
     AccessDeniedError,
+    BadInputError,
     BudgetExhaustedError,
     EmptyRepositoryError,
     NotFoundError,
@@ -229,8 +230,8 @@ class GitHubCollector:
                     "would use up the hourly quota GitHub allows without a token. Set GITHUB_TOKEN to read them all."
                 )
             found, error = await self.each(numbers, self._reviews_of)
-            for reviews in found:
-                out.reviews.extend(reviews)
+            for index in sorted(found):
+                out.reviews.extend(found[index])
             if error is not None:
                 raise error
         except (BudgetExhaustedError, RateLimitedError) as exc:
@@ -247,15 +248,16 @@ class GitHubCollector:
 
     def affordable(self, wanted: int) -> int:
         """How many of ``wanted`` per-item requests fit: all with a token; without one, the hourly quota
-        left (as GitHub last reported it) minus a reserve for the families still to read."""
-        remaining = self.call.stats.rate_limit_remaining
-        if self.client.has_token or remaining is None:
+        left (as GitHub last reported it to this process, whichever call asked) minus a reserve for the
+        families still to read."""
+        state = self.client.rate_limits.get("core")
+        if self.client.has_token or state is None or state.reset <= datetime.now(UTC):
             return wanted
-        return max(0, min(wanted, remaining - QUOTA_RESERVE))
+        return max(0, min(wanted, state.remaining - QUOTA_RESERVE))
 
-    async def each(self, items: list[T], fetch: Callable[[T], Awaitable[R]]) -> tuple[list[R], Exception | None]:
-        """``fetch`` for every item, a few at once; the results of those that finished, in item order, and
-        the first error (after which no new item starts)."""
+    async def each(self, items: list[T], fetch: Callable[[T], Awaitable[R]]) -> tuple[dict[int, R], Exception | None]:
+        """``fetch`` for every item, a few at once: the results by item index (an index is missing where its
+        fetch failed or did not start), and the first error (after which no new item starts)."""
         results: dict[int, R] = {}
         errors: list[Exception] = []
         limiter = anyio.CapacityLimiter(PER_ITEM_CONCURRENCY)
@@ -272,14 +274,24 @@ class GitHubCollector:
         async with anyio.create_task_group() as group:
             for index, item in enumerate(items):
                 group.start_soon(one, index, item)
-        return [results[i] for i in sorted(results)], errors[0] if errors else None
+        return results, errors[0] if errors else None
+
+    async def graphql(self, query: str, variables: dict[str, Any], what: str) -> dict[str, Any]:
+        """One GraphQL query; an answer that came with errors (partial data) leaves the collection incomplete."""
+        before = len(self.call.stats.notes)
+        data = await self.client.graphql(query, variables, call=self.call, what=what)
+        for note in self.call.stats.notes[before:]:
+            self.complete = False
+            if note not in self.notes:
+                self.notes.append(note)
+        return data
 
     async def _graphql_pages(self, query: str, variables: dict[str, Any], what: str) -> AsyncIterator[dict[str, Any]]:
         """Yield each page's connection object, following ``pageInfo.endCursor``."""
         cursor: str | None = None
         path = "issues" if query is ISSUES_QUERY else "pullRequests" if query is PULLS_QUERY else "refs"
         while True:
-            data = await self.client.graphql(query, {**variables, "cursor": cursor}, call=self.call, what=what)
+            data = await self.graphql(query, {**variables, "cursor": cursor}, what)
             repository = data.get("repository")
             if not isinstance(repository, dict):
                 raise NotFoundError(f"Repository {self.repo} was not found, or the token cannot see it.")
@@ -451,7 +463,7 @@ class GitHubCollector:
         undated = [t.sha for t in tags if t.date is None and t.sha]
         shas = list(dict.fromkeys(undated))[: self.affordable(min(len(set(undated)), REST_TAG_DATES))]
         found, error = await self.each(shas, self._commit_date)
-        dates = dict(zip(shas, found, strict=False))
+        dates = {shas[index]: moment for index, moment in found.items()}
         left = sum(1 for t in tags if t.date is None and dates.get(t.sha or "") is None)
         if left:
             self.caveats.append(
@@ -464,7 +476,10 @@ class GitHubCollector:
         return out
 
     async def _commit_date(self, sha: str) -> datetime | None:
-        response = await self.client.get(f"{self._base}/commits/{sha}", call=self.call, what=f"commit {sha[:12]}")
+        try:
+            response = await self.client.get(f"{self._base}/commits/{sha}", call=self.call, what=f"commit {sha[:12]}")
+        except (NotFoundError, BadInputError):
+            return None  # 404/422 "No commit found for SHA": a tag GitHub cannot date stays undated
         commit = parse.commit(response.data) if isinstance(response.data, dict) else None
         return (commit.committed_at or commit.authored_at) if commit is not None else None
 
@@ -599,7 +614,9 @@ async def read_snapshot(
         out.issues_answered_share = answered / len(opened) if opened else None
         out.merged = await _recent_merged(collector)
         out.releases = (await collector.releases(as_of - timedelta(days=3650)))[: max(recent_releases, 1) * 2]
-        out.protection, out.protection_reason = await _branch_protection(collector, branch)
+        out.protection, out.protection_reason, out.protection_from_rulesets = await _branch_protection(
+            collector, branch
+        )
         if client.settings.api_url.rstrip("/").endswith("/api/v3"):
             collector.caveats.append(
                 "GitHub Enterprise Server has no community profile or private vulnerability reporting API: "
@@ -644,7 +661,15 @@ async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
         merged.extend(p for p in page if isinstance(p, dict) and p.get("merged_at"))
         if len(merged) >= RECENT_MERGED_PRS:
             break
-    merged = merged[: collector.affordable(min(len(merged), RECENT_MERGED_PRS))]
+    merged = merged[:RECENT_MERGED_PRS]
+    affordable = collector.affordable(len(merged))
+    if affordable < len(merged):
+        collector.complete = False
+        collector.notes.append(
+            f"code review: approvals read for {affordable} of the last {len(merged)} merged pull requests; the "
+            "others would use up the hourly quota GitHub allows without a token. Set GITHUB_TOKEN to read them all."
+        )
+        merged = merged[:affordable]
     if merged:
         collector.caveats.append(
             "Who merged each pull request is not in GitHub's REST listing, so merging someone else's change "
@@ -654,8 +679,9 @@ async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
     if error is not None:
         raise error
     out: list[dict[str, Any]] = []
-    for pr, reviews in zip(merged, found, strict=False):
+    for index, pr in enumerate(merged):
         author = parse.actor(pr.get("user"))
+        reviews = found.get(index, [])
         approvers = [r.author.login for r in reviews if r.state == "APPROVED" and r.author and r.author.login]
         out.append(
             {
@@ -671,11 +697,8 @@ async def _recent_merged(collector: GitHubCollector) -> list[dict[str, Any]]:
 
 async def _recent_merged_graphql(collector: GitHubCollector) -> list[dict[str, Any]]:
     owner, _, name = (await collector.repository()).full_name.partition("/")
-    data = await collector.client.graphql(
-        MERGED_QUERY,
-        {"owner": owner, "name": name},
-        call=collector.call,
-        what=f"merged pull requests of {collector.repo}",
+    data = await collector.graphql(
+        MERGED_QUERY, {"owner": owner, "name": name}, f"merged pull requests of {collector.repo}"
     )
     repository = data.get("repository")
     if not isinstance(repository, dict):
@@ -701,33 +724,42 @@ async def _recent_merged_graphql(collector: GitHubCollector) -> list[dict[str, A
     return out
 
 
-async def _branch_protection(collector: GitHubCollector, branch: str) -> tuple[dict[str, Any] | None, str | None]:
+async def _branch_protection(collector: GitHubCollector, branch: str) -> tuple[dict[str, Any] | None, str | None, bool]:
     """Classic protection settings (readable with admin rights), else the rulesets that apply to the branch
-    (readable by anyone who can see the repository), else whether the branch is protected at all."""
+    (readable by anyone who can see the repository), else whether the branch is protected at all.
+    Returns the settings, why there are none, and whether they came from rulesets (which say only what
+    they require: classic protection, unreadable here, may require more)."""
     base, quoted = collector._base, quote(branch, safe="")
     data = await _optional(collector, f"{base}/branches/{quoted}/protection", "protection")
     if isinstance(data, dict) and data:
-        return data, None
+        return data, None, False
     rules = await _optional(collector, f"{base}/rules/branches/{quoted}", "branch rules")
     if isinstance(rules, list) and any(isinstance(r, dict) for r in rules):
-        return _protection_from_rules([r for r in rules if isinstance(r, dict)]), None
+        return _protection_from_rules([r for r in rules if isinstance(r, dict)]), None, True
     branch_info = await _optional(collector, f"{base}/branches/{quoted}", "branch")
     if isinstance(branch_info, dict) and branch_info.get("protected") is False:
-        return {"protected": False}, None
-    return None, (
-        "GitHub does not show branch protection settings to this token (reading them needs admin rights on "
-        "the repository)."
+        return {"protected": False}, None, False
+    return (
+        None,
+        (
+            "GitHub does not show branch protection settings to this token (reading them needs admin rights on "
+            "the repository)."
+        ),
+        False,
     )
 
 
 def _protection_from_rules(rules: list[dict[str, Any]]) -> dict[str, Any]:
     """Ruleset rules in the shape of classic protection settings; the strictest rule of each kind wins.
-    Who may bypass a ruleset is not shown, so ``enforce_admins`` stays unknown."""
+    Settings no rule mentions are left out (unknown), and who may bypass a ruleset is not shown, so
+    ``enforce_admins`` stays unknown too."""
     kinds = {r.get("type") for r in rules}
-    out: dict[str, Any] = {
-        "allow_force_pushes": {"enabled": "non_fast_forward" not in kinds},
-        "allow_deletions": {"enabled": "deletion" not in kinds},
-    }
+    # Only what a rule requires is known: classic protection, unreadable here, may require more.
+    out: dict[str, Any] = {}
+    if "non_fast_forward" in kinds:
+        out["allow_force_pushes"] = {"enabled": False}
+    if "deletion" in kinds:
+        out["allow_deletions"] = {"enabled": False}
     for rule in rules:
         parameters = rule.get("parameters")
         p = parameters if isinstance(parameters, dict) else {}
@@ -748,8 +780,13 @@ def _protection_from_rules(rules: list[dict[str, Any]]) -> dict[str, Any]:
             seen["dismiss_stale_reviews"] |= bool(p.get("dismiss_stale_reviews_on_push"))
             seen["require_last_push_approval"] |= bool(p.get("require_last_push_approval"))
         elif rule.get("type") == "required_status_checks":
-            seen = out.setdefault("required_status_checks", {"strict": False})
+            seen = out.setdefault("required_status_checks", {"strict": False, "contexts": []})
             seen["strict"] |= bool(p.get("strict_required_status_checks_policy"))
+            listed = p.get("required_status_checks")
+            for check in listed if isinstance(listed, list) else ():
+                name = check.get("context") if isinstance(check, dict) else None
+                if isinstance(name, str) and name not in seen["contexts"]:
+                    seen["contexts"].append(name)
     return out
 
 
@@ -768,5 +805,6 @@ class SnapshotData:
     releases: list[Release] | None = None
     protection: dict[str, Any] | None = None
     protection_reason: str | None = None
+    protection_from_rulesets: bool = False  # only what rulesets require is known; the rest may be unknown
     health: int | None = None
     private_reporting: bool | None = None
