@@ -73,11 +73,14 @@ class Entry:
 class HttpCache:
     """Thread-safe; every operation is one short transaction."""
 
-    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, busy_timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, busy_timeout: float = 0.5) -> None:
         self.path = path
         self._now = now
-        self._busy_timeout = busy_timeout  # how long a write waits for another process's write
+        # How long a statement waits for another process's write. Short: statements run on the event loop,
+        # and a write that cannot wait is skipped (a cache, never an answer).
+        self._busy_timeout = busy_timeout
         self._lock = threading.Lock()
+        self._disabled = False  # a rebuild failed: the process goes on without the cache
         self.hits = 0
         self.revalidated = 0
         self.stores = 0
@@ -105,6 +108,8 @@ class HttpCache:
         with self._recovery_lock():
             try:
                 return self._connect()
+            except sqlite3.OperationalError:
+                raise  # busy, locked or unopenable: not damage, so the file stays where it is
             except sqlite3.DatabaseError as exc:
                 self._set_aside(exc)
             return self._connect()
@@ -158,6 +163,8 @@ class HttpCache:
         time (busy past the timeout, disk full), the statement is skipped as a miss; a damaged file is
         set aside and rebuilt."""
         with self._lock:
+            if self._disabled:
+                return []
             try:
                 return self._conn.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
@@ -169,7 +176,9 @@ class HttpCache:
                     self._conn = self._recover()
                     return self._conn.execute(sql, args).fetchall()
                 except (sqlite3.Error, OSError) as exc:
-                    log.warning("HTTP cache %s skipped after a rebuild (%s)", self.path, exc)
+                    # Not again on every statement: each try could set another file aside.
+                    self._disabled = True
+                    log.warning("HTTP cache %s could not be rebuilt (%s); going on without it", self.path, exc)
                     return []
 
     # -- the store -----------------------------------------------------------------------------
