@@ -150,3 +150,10 @@ async def test_a_tool_call_without_git_on_path_says_to_install_git(
     async with service_state(tmp_path) as state:
         with pytest.raises(GitError, match="git is not installed or not on PATH; install git"):
             await run(state, "contribution_activity", repo)
+
+
+def test_credentials_in_a_file_url_are_not_repeated_in_the_error(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError) as refused:
+        resolve_local_repo("file://bob:s3cret@fileserver/srv/repo", [tmp_path])
+    assert "s3cret" not in str(refused.value) and "bob" not in str(refused.value)
+    assert "another host (fileserver)" in str(refused.value)

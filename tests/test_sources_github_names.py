@@ -65,3 +65,10 @@ def test_anything_else_is_refused_before_a_request_with_a_hint(text: str) -> Non
 def test_non_strings_are_refused() -> None:
     with pytest.raises(BadInputError, match="missing"):
         parse_repo(None)
+
+
+def test_credentials_in_a_refused_url_are_not_repeated_in_the_error() -> None:
+    with pytest.raises(BadInputError) as refused:
+        parse_repo("https://alice:s3cret-token@github.com/octocat/hello-world?tab=readme")
+    assert "s3cret-token" not in str(refused.value) and "alice" not in str(refused.value)
+    assert "https://***@github.com/octocat/hello-world" in str(refused.value)

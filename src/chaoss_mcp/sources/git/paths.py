@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from chaoss_mcp.errors import BadInputError
 from chaoss_mcp.sources.git.history import locate_repository
+from chaoss_mcp.sources.github.names import mask_credentials
 
 MAX_PATH_CHARS = 4096
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -47,7 +48,7 @@ def _text_to_path(text: str) -> Path:
             raise BadInputError(f"{_shown(text)} is not a valid file:// URL; give a local path instead.") from None
         if parts.netloc not in ("", "localhost"):
             raise BadInputError(
-                f"{_shown(text)} names a file on another host ({parts.netloc[:80]}); give a local path instead."
+                f"{_shown(text)} names a file on another host ({parts.hostname or '?'}); give a local path instead."
             )
         path = Path(unquote(parts.path))
     else:
@@ -65,7 +66,8 @@ def _text_to_path(text: str) -> Path:
 
 
 def _shown(text: str) -> str:
-    return repr(text if len(text) <= 80 else text[:77] + "...")
+    masked = mask_credentials(text)
+    return repr(masked if len(masked) <= 80 else masked[:77] + "...")
 
 
 def _stat_kind(path: Path) -> str:

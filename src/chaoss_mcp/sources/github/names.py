@@ -38,6 +38,14 @@ def _hint(web_host: str) -> str:
     return f"Give it as owner/name (e.g. octocat/hello-world) or https://{web_host}/owner/name."
 
 
+_USERINFO = re.compile(r"(?<=://)[^/@]*@")
+
+
+def mask_credentials(text: str) -> str:
+    """A reference as it may be shown in an error or a log: any ``user:password@`` of a URL replaced."""
+    return _USERINFO.sub("***@", text)
+
+
 def parse_repo(text: object, web_host: str = "github.com") -> RepoName:
     """Parse and validate a repository reference; raise ``BadInputError`` with what to do otherwise."""
     if not isinstance(text, str) or not text.strip():
@@ -45,7 +53,8 @@ def parse_repo(text: object, web_host: str = "github.com") -> RepoName:
     raw = text.strip()
     if len(raw) > _MAX_INPUT:
         raise BadInputError(f"The repository reference is too long ({len(raw)} characters). {_hint(web_host)}")
-    shown = raw if len(raw) <= 80 else raw[:77] + "..."
+    masked = mask_credentials(raw)
+    shown = masked if len(masked) <= 80 else masked[:77] + "..."
     # Whitespace, control characters, backslashes, percent-escapes, queries and fragments never occur in
     # a valid reference; refusing them up front closes off path and host tricks.
     if any(ord(c) < 33 or ord(c) == 127 or c in "\\?#%" for c in raw):
