@@ -19,11 +19,6 @@ pytestmark = pytest.mark.anyio
 AS_OF = "2026-06-30"  # every repository below is older than Maintained's 90-day "new" threshold
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def base_data() -> FakeData:
     d = FakeData()
     for login in ("alice", "bob", "carol", "dave"):

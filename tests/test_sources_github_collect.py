@@ -16,15 +16,9 @@ from chaoss_mcp.errors import NotFoundError
 from chaoss_mcp.sources.github.client import GitHubClient
 from chaoss_mcp.sources.github.collect import GitHubCollector, _protection_from_rules
 from chaoss_mcp.sources.github.names import RepoName
+from tests.test_sources_github_client import API, TOKEN
 
 pytestmark = pytest.mark.anyio
-API = "https://api.github.com"
-TOKEN = "ghp_TESTTOKEN0123456789abcdefABCDEF0000"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 def collector(tmp_path: Path) -> GitHubCollector:

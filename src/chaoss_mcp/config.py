@@ -67,9 +67,14 @@ class Settings(BaseModel):
         return value.upper() if isinstance(value, str) else value
 
     @property
+    def enterprise_server(self) -> bool:
+        """Whether the API base is a GitHub Enterprise Server's (``https://HOST/api/v3``)."""
+        return self.api_url.endswith("/api/v3")
+
+    @property
     def graphql_url(self) -> str:
         """GitHub's GraphQL endpoint for this API base (Enterprise Server: /api/v3 -> /api/graphql)."""
-        if self.api_url.endswith("/api/v3"):
+        if self.enterprise_server:
             return self.api_url[: -len("/v3")] + "/graphql"
         return self.api_url + "/graphql"
 

@@ -460,8 +460,8 @@ class GitHubCollector:
     async def _date_tags(self, tags: list[Tag]) -> list[Tag]:
         """Date tags whose commit is not among the window's commits, one commit request each, for the first
         few in GitHub's listing (newest names first): enough to date the last release before the window."""
-        undated = [t.sha for t in tags if t.date is None and t.sha]
-        shas = list(dict.fromkeys(undated))[: self.affordable(min(len(set(undated)), REST_TAG_DATES))]
+        undated = list(dict.fromkeys(t.sha for t in tags if t.date is None and t.sha))
+        shas = undated[: self.affordable(min(len(undated), REST_TAG_DATES))]
         found, error = await self.each(shas, self._commit_date)
         dates = {shas[index]: moment for index, moment in found.items()}
         left = sum(1 for t in tags if t.date is None and dates.get(t.sha or "") is None)
@@ -617,7 +617,7 @@ async def read_snapshot(
         out.protection, out.protection_reason, out.protection_from_rulesets = await _branch_protection(
             collector, branch
         )
-        if client.settings.api_url.rstrip("/").endswith("/api/v3"):
+        if client.settings.enterprise_server:
             collector.caveats.append(
                 "GitHub Enterprise Server has no community profile or private vulnerability reporting API: "
                 "the checks that would use them are judged from the repository's files alone."
